@@ -1,0 +1,38 @@
+// A command's options: "--name value", "--name=value" and bare "--flag", plus positional words.
+//
+// Each command declares the options it takes; anything else is a usage error naming the option,
+// so a typo never silently changes what a command does.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "parsers/result.h"
+
+namespace complaints {
+
+class CommandLine {
+ public:
+  struct Spec {
+    std::set<std::string> value_options;  // names without "--"
+    std::set<std::string> flags;
+  };
+
+  static Result<CommandLine> Parse(const std::vector<std::string>& args, const Spec& spec);
+
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  std::optional<std::string> Get(const std::string& name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+// A whole number in [min, max], or an error naming `what`.
+Result<long> ParseWholeNumber(const std::string& text, const std::string& what, long min, long max);
+
+}  // namespace complaints

@@ -1,0 +1,33 @@
+// Small helpers shared by the daemon tests: literal days and instants, and the shared/ folder.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "daemon/bank_holidays.h"
+#include "daemon/london_time.h"
+
+namespace complaints::testing {
+
+inline std::chrono::sys_days Day(const std::string& text) {
+  Result<std::chrono::sys_days> day = ParseDay(text);
+  EXPECT_TRUE(day.ok()) << text;
+  return day.ok() ? *day : std::chrono::sys_days{};
+}
+
+inline std::chrono::sys_seconds Instant(const std::string& text) {
+  Result<std::chrono::sys_seconds> t = ParseIsoInstant(text);
+  EXPECT_TRUE(t.ok()) << text;
+  return t.ok() ? *t : std::chrono::sys_seconds{};
+}
+
+// ../shared beside the checkout, or "" when it is absent (tests then skip, saying so).
+inline std::string SharedDir() {
+  const std::filesystem::path dir = COMPLAINTSD_SHARED_DIR;
+  return std::filesystem::is_directory(dir) ? dir.string() : std::string();
+}
+
+}  // namespace complaints::testing
