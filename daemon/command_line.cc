@@ -23,12 +23,12 @@ Result<CommandLine> CommandLine::Parse(const std::vector<std::string>& args, con
     if (spec.flags.count(name) > 0) {
       if (eq != std::string::npos)
         return Result<CommandLine>::Error("--" + name + " takes no value");
-      line.values_[name] = "";
+      line.values_[name].push_back("");
     } else if (spec.value_options.count(name) > 0) {
       if (eq != std::string::npos) {
-        line.values_[name] = arg.substr(eq + 1);
+        line.values_[name].push_back(arg.substr(eq + 1));
       } else if (i + 1 < args.size()) {
-        line.values_[name] = args[++i];
+        line.values_[name].push_back(args[++i]);
       } else {
         return Result<CommandLine>::Error("--" + name + " needs a value");
       }
@@ -42,7 +42,12 @@ Result<CommandLine> CommandLine::Parse(const std::vector<std::string>& args, con
 std::optional<std::string> CommandLine::Get(const std::string& name) const {
   const auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
-  return it->second;
+  return it->second.back();
+}
+
+std::vector<std::string> CommandLine::GetAll(const std::string& name) const {
+  const auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 Result<long> ParseWholeNumber(const std::string& text, const std::string& what, long min,

@@ -24,11 +24,13 @@ class CommandLine {
   static Result<CommandLine> Parse(const std::vector<std::string>& args, const Spec& spec);
 
   bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  // The last value given for `name`; GetAll gives every one, in order (repeatable options).
   std::optional<std::string> Get(const std::string& name) const;
+  std::vector<std::string> GetAll(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
-  std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positional_;
 };
 

@@ -3,6 +3,8 @@
 #include <ostream>
 
 #include "daemon/ctl_calendar.h"
+#include "daemon/ctl_cases.h"
+#include "daemon/ctl_policy.h"
 #include "daemon/london_time.h"
 
 namespace complaints {
@@ -18,6 +20,8 @@ struct Entry {
 
 constexpr Entry kCommands[] = {
     {"calendar", RunCalendarCommand, "bank holidays, working days and due times"},
+    {"cases", RunCasesCommand, "open, progress, list and show cases"},
+    {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},
 };
 
 void Usage(std::ostream& out) {
@@ -28,7 +32,25 @@ void Usage(std::ostream& out) {
 
 }  // namespace
 
-int RunCtl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunCtl(const std::vector<std::string>& all_args, std::ostream& out, std::ostream& err) {
+  // Options before the command (--db, --policy, --config, --as) are handed to the command, which
+  // refuses those it does not take.
+  std::vector<std::string> args, global;
+  size_t i = 0;
+  for (; i < all_args.size(); ++i) {
+    const std::string& a = all_args[i];
+    const bool takes_value = a == "--db" || a == "--policy" || a == "--config" || a == "--as";
+    if (takes_value && i + 1 < all_args.size()) {
+      global.push_back(a + "=" + all_args[++i]);
+    } else if (a.rfind("--db=", 0) == 0 || a.rfind("--policy=", 0) == 0 ||
+               a.rfind("--config=", 0) == 0 || a.rfind("--as=", 0) == 0) {
+      global.push_back(a);
+    } else {
+      break;
+    }
+  }
+  args.assign(all_args.begin() + static_cast<long>(i), all_args.end());
+  if (!args.empty()) args.insert(args.end(), global.begin(), global.end());
   if (args.empty()) {
     Usage(err);
     return 2;

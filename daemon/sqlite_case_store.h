@@ -1,0 +1,36 @@
+// The SQLite case store: one file, WAL mode, foreign keys on, forward migrations at open, every
+// statement prepared with bound parameters. One SqliteCaseStore holds one connection and is not
+// thread-safe; other processes (complaintsctl beside the daemon) open their own.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "daemon/case_store.h"
+#include "parsers/result.h"
+
+namespace complaints {
+
+class SqliteCaseStore : public CaseStore {
+ public:
+  // Opens (creating if needed) and migrates the database at `path`.
+  static Result<std::unique_ptr<SqliteCaseStore>> Open(const std::string& path);
+  ~SqliteCaseStore() override;
+
+  // The schema version after migration.
+  int schema_version() const;
+
+  Status InTransaction(const std::function<Status(StoreTransaction&)>& work) override;
+  Result<CaseRecord> FindCase(const std::string& reference) override;
+  Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) override;
+  Result<std::vector<HistoryEntry>> History(int64_t case_id) override;
+  Result<Contact> GetContact(int64_t id) override;
+
+  struct Impl;
+
+ private:
+  explicit SqliteCaseStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace complaints

@@ -1,0 +1,120 @@
+#include "daemon/ctl_cases.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "daemon/ctl.h"
+
+namespace complaints {
+namespace {
+
+struct CtlRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class CtlCasesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ctl_cases_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  CtlRun Ctl(std::vector<std::string> args, const std::string& policy = "westway") {
+    args.insert(args.begin(),
+                {"--db", (dir_ / "c.db").string(), "--policy",
+                 std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/" + policy + ".json",
+                 "--as", "tester"});
+    std::ostringstream out, err;
+    const int code = RunCtl(args, out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(CtlCasesTest, OpenPrintsTheReferenceAndListJsonHasTheContract) {
+  const CtlRun opened = Ctl({"cases", "open", "--type", "complaint", "--channel", "phone", "--name",
+                             "Jo Bloggs", "--email", "jo@example.org", "--summary",
+                             "Missed appointment", "--received", "2026-06-10T09:30:00+01:00"});
+  ASSERT_EQ(opened.code, 0) << opened.err;
+  EXPECT_TRUE(std::regex_match(opened.out, std::regex("WW-2026-00001\n")));
+  const CtlRun list = Ctl({"cases", "list", "--json"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  const nlohmann::json c = nlohmann::json::parse(list.out);
+  EXPECT_EQ(c["reference"], "WW-2026-00001");
+  EXPECT_EQ(c["type"], "complaint");
+  EXPECT_EQ(c["stage"], 1);
+  EXPECT_EQ(c["status"], "open");
+  EXPECT_EQ(c["received_at"], "2026-06-10T09:30:00+01:00");
+  EXPECT_TRUE(c["handler"].is_null());
+  ASSERT_EQ(c["deadlines"].size(), 2u);
+  EXPECT_EQ(c["deadlines"][0]["kind"], "acknowledge");
+  EXPECT_EQ(c["deadlines"][0]["due_at"], "2026-06-12T17:00:00+01:00");
+  EXPECT_TRUE(c["deadlines"][0]["met_at"].is_null());
+}
+
+TEST_F(CtlCasesTest, WholeFlowFromTheCommandLine) {
+  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A"}).code, 0);
+  const std::string ref = "WW-2026-00001";
+  for (const std::vector<std::string>& step : std::vector<std::vector<std::string>>{
+           {"cases", "ack", ref},
+           {"cases", "assign", ref, "--handler", "Sam"},
+           {"cases", "define", ref, "--definition", "Late repair", "--outcome-sought", "Repair"},
+           {"cases", "extend", ref, "--working-days", "3", "--reason", "contractor"},
+           {"cases", "respond", ref, "--outcome", "upheld", "--apology", "--financial",
+            "25.50:time off work", "--action", "Fix the door@2026-12-01"},
+           {"cases", "note", ref, "--text", "Called the resident"},
+           {"cases", "action-done", ref, "1"},
+           {"cases", "close", ref, "--note", "done"},
+           {"cases", "reopen", ref, "--reason", "resident called back"},
+       }) {
+    const CtlRun r = Ctl(step);
+    EXPECT_EQ(r.code, 0) << step[1] << ": " << r.err;
+  }
+  const CtlRun show = Ctl({"cases", "show", ref});
+  EXPECT_NE(show.out.find("£25.50 for time off work"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("tester  reopened  resident called back"), std::string::npos);
+}
+
+TEST_F(CtlCasesTest, RefusedChangesExitOneAndBadUsageExitTwo) {
+  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A"}).code, 0);
+  const CtlRun refused = Ctl({"cases", "close", "WW-2026-00001"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("respond, resolve or refuse before closing"), std::string::npos);
+  EXPECT_EQ(Ctl({"cases", "show", "WW-2099-99999"}).code, 1);
+  EXPECT_EQ(Ctl({"cases", "open", "--type=grumble", "--channel=email", "--name=A"}).code, 2);
+  EXPECT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=pigeon", "--name=A"}).code, 2);
+  EXPECT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A", "--received",
+                 "yesterday"})
+                .code,
+            2);
+  EXPECT_EQ(
+      Ctl({"cases", "extend", "WW-2026-00001", "--working-days", "lots", "--reason", "x"}).code, 2);
+  EXPECT_EQ(Ctl({"cases", "ack"}).code, 2);
+  EXPECT_EQ(Ctl({"cases", "frobnicate"}).code, 2);
+  EXPECT_EQ(Ctl({"cases", "list", "--bogus"}).code, 2);
+}
+
+TEST_F(CtlCasesTest, PhoneCallsAndVisitsAreLogged) {
+  const CtlRun r = Ctl({"cases", "open", "--type", "service_request", "--channel", "visit",
+                        "--name", "Walk In", "--summary", "Broken gate"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const CtlRun list = Ctl({"cases", "list", "--json"});
+  const nlohmann::json c = nlohmann::json::parse(list.out);
+  EXPECT_EQ(c["channel"], "visit");
+  EXPECT_EQ(c["type"], "service_request");
+}
+
+}  // namespace
+}  // namespace complaints

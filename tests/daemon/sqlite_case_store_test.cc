@@ -1,0 +1,184 @@
+#include "daemon/sqlite_case_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "tests/daemon/test_support.h"
+
+namespace complaints {
+namespace {
+
+using testing::Instant;
+
+class SqliteCaseStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sqlite_store_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string path() const { return (dir_ / "cases.db").string(); }
+
+  // Runs raw SQL beside the store, as another program (or an attacker with file access) would.
+  int RawExec(const std::string& sql, std::string* error = nullptr) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path().c_str(), &db);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    if (error && message) *error = message;
+    sqlite3_free(message);
+    sqlite3_close(db);
+    return rc;
+  }
+
+  CaseRecord SampleCase(int64_t contact_id) {
+    CaseRecord c;
+    c.reference = "CX-2026-00001";
+    c.policy_id = "hos-code-2024";
+    c.status = "open";
+    c.stage = 1;
+    c.received_at = Instant("2026-06-10T09:30:00+01:00");
+    c.contact_id = contact_id;
+    c.summary = "It's the \"boiler\"; DROP TABLE cases; --";
+    c.flags = {"needs-a-look"};
+    StageRecord s;
+    s.number = 1;
+    s.name = "Stage 1";
+    s.opened_at = c.received_at;
+    s.panel = {"A", "B"};
+    s.financial = {{12345, "distress"}};
+    c.stages.push_back(s);
+    c.deadlines.push_back(
+        {0, 1, "respond", Instant("2026-06-24T17:00:00+01:00"), std::nullopt, std::nullopt});
+    return c;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(SqliteCaseStoreTest, CreatesMigratesAndReopens) {
+  {
+    auto store = SqliteCaseStore::Open(path());
+    ASSERT_TRUE(store.ok()) << store.error();
+    EXPECT_EQ((*store)->schema_version(), 1);
+  }
+  auto again = SqliteCaseStore::Open(path());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->schema_version(), 1);
+  sqlite3* db = nullptr;
+  sqlite3_open(path().c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteCaseStoreTest, RefusesADatabaseFromTheFuture) {
+  ASSERT_TRUE(SqliteCaseStore::Open(path()).ok());
+  ASSERT_EQ(RawExec("PRAGMA user_version = 99"), SQLITE_OK);
+  auto store = SqliteCaseStore::Open(path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().find("newer than this program's"), std::string::npos);
+}
+
+TEST_F(SqliteCaseStoreTest, RoundTripsACaseWithHostileText) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  CaseRecord c;
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    Contact contact;
+                    contact.name = "O'Brien; --";
+                    contact.emails = {"ob@example.org"};
+                    Result<int64_t> id = txn.InsertContact(contact);
+                    if (!id) return id.status();
+                    c = SampleCase(*id);
+                    if (Status s = txn.InsertCase(c); !s) return s;
+                    return txn.AppendHistory(c.id, {c.received_at, "me", "opened", "x"});
+                  })
+                  .ok());
+  const CaseRecord loaded = std::move(store->FindCase("CX-2026-00001")).value();
+  EXPECT_EQ(loaded.summary, c.summary);
+  EXPECT_EQ(loaded.flags, c.flags);
+  ASSERT_EQ(loaded.stages.size(), 1u);
+  EXPECT_EQ(loaded.stages[0].panel, (std::vector<std::string>{"A", "B"}));
+  ASSERT_EQ(loaded.stages[0].financial.size(), 1u);
+  EXPECT_EQ(loaded.stages[0].financial[0].amount_pence, 12345);
+  ASSERT_EQ(loaded.deadlines.size(), 1u);
+  EXPECT_EQ(loaded.deadlines[0].due_at, c.deadlines[0].due_at);
+  EXPECT_EQ(std::move(store->GetContact(loaded.contact_id)).value().name, "O'Brien; --");
+}
+
+TEST_F(SqliteCaseStoreTest, HistoryIsAppendOnly) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    Result<int64_t> id = txn.InsertContact(Contact{});
+                    CaseRecord c = SampleCase(*id);
+                    if (Status s = txn.InsertCase(c); !s) return s;
+                    return txn.AppendHistory(c.id, {c.received_at, "me", "opened", "x"});
+                  })
+                  .ok());
+  std::string error;
+  EXPECT_NE(RawExec("UPDATE history SET detail = 'rewritten'", &error), SQLITE_OK);
+  EXPECT_NE(error.find("append-only"), std::string::npos);
+  EXPECT_NE(RawExec("DELETE FROM history", &error), SQLITE_OK);
+}
+
+TEST_F(SqliteCaseStoreTest, FailedTransactionLeavesNothingAndStaleUpdateIsRefused) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  Status failed = store->InTransaction([&](StoreTransaction& txn) -> Status {
+    Result<int64_t> id = txn.InsertContact(Contact{});
+    CaseRecord c = SampleCase(*id);
+    if (Status s = txn.InsertCase(c); !s) return s;
+    return Status::Error("something went wrong after the insert");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_FALSE(store->FindCase("CX-2026-00001").ok());
+
+  CaseRecord c;
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    Result<int64_t> id = txn.InsertContact(Contact{});
+                    c = SampleCase(*id);
+                    return txn.InsertCase(c);
+                  })
+                  .ok());
+  CaseRecord first = std::move(store->FindCase(c.reference)).value();
+  CaseRecord second = first;
+  ASSERT_TRUE(store->InTransaction([&](StoreTransaction& t) { return t.UpdateCase(first); }).ok());
+  Status stale = store->InTransaction([&](StoreTransaction& t) { return t.UpdateCase(second); });
+  ASSERT_FALSE(stale.ok());
+  EXPECT_NE(stale.error().find("changed by someone else"), std::string::npos);
+}
+
+TEST_F(SqliteCaseStoreTest, SequencesCountPerKey) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  std::vector<long> got;
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    for (const char* key : {"A|2026", "A|2026", "A|2027", "A|2026"}) {
+                      got.push_back(*txn.NextSequence(key));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(got, (std::vector<long>{1, 2, 1, 3}));
+}
+
+TEST_F(SqliteCaseStoreTest, UnwritablePathIsAClearError) {
+  auto store = SqliteCaseStore::Open("/nonexistent-dir/cases.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().find("/nonexistent-dir/cases.db: cannot open the database"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace complaints
