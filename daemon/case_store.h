@@ -16,6 +16,47 @@
 
 namespace complaints {
 
+// A message as it arrived, before anything acts on it.
+struct IncomingMessage {
+  std::string raw;
+  std::string sha256;                     // of raw, hex
+  std::optional<std::string> message_id;  // without angle brackets
+  Instant received_at{};                  // INTERNALDATE, or the file's time
+  std::string mailbox;                    // "imap://host/INBOX", "maildir:/path"
+  std::optional<uint32_t> uidvalidity;
+  std::optional<uint32_t> uid;
+};
+
+struct StoredMessage {
+  int64_t id = 0;
+  bool duplicate = false;  // already stored (same content hash, or same Message-ID)
+  std::string state;       // stored | processed | quarantined | automatic
+  std::optional<int64_t> case_id;
+};
+
+// Where a mailbox folder was read up to.
+struct FolderCursor {
+  uint32_t uidvalidity = 0;
+  uint32_t last_uid = 0;
+};
+
+// A message waiting in the outbox (or sent from it).
+struct OutboxItem {
+  int64_t id = 0;
+  std::optional<int64_t> case_id;
+  std::string kind;       // "ack-stage1", "deadline-warning", ...
+  bool automatic = true;  // sent without a person writing it (RFC 3834): counts for the loop guard
+  std::string envelope_from;
+  std::vector<std::string> recipients;
+  std::string message_id;
+  std::string raw;
+  std::string state;  // queued | sent | failed
+  int attempts = 0;
+  Instant next_attempt_at{};
+  std::string last_error;
+  std::optional<Instant> sent_at;
+};
+
 class StoreTransaction {
  public:
   virtual ~StoreTransaction() = default;
@@ -35,6 +76,22 @@ class StoreTransaction {
   // existing child rows and inserts new ones (id 0); bumps record.version.
   virtual Status UpdateCase(CaseRecord& record) = 0;
   virtual Status AppendHistory(int64_t case_id, const HistoryEntry& entry) = 0;
+
+  // Stores the raw message once; a second copy (same hash, or same Message-ID) is reported as a
+  // duplicate with the first copy's id and state.
+  virtual Result<StoredMessage> StoreIncoming(const IncomingMessage& message) = 0;
+  virtual Status SetMessageState(int64_t message_id, const std::string& state,
+                                 const std::string& reason, std::optional<int64_t> case_id) = 0;
+
+  virtual Result<std::optional<FolderCursor>> GetCursor(const std::string& mailbox,
+                                                        const std::string& folder) = 0;
+  virtual Status SetCursor(const std::string& mailbox, const std::string& folder,
+                           const FolderCursor& cursor) = 0;
+
+  // Queues mail in the same transaction as the change that causes it; assigns item.id.
+  virtual Status QueueOutgoing(OutboxItem& item) = 0;
+  // Automatic mail queued or sent to `recipient` since `since` (the loop guard).
+  virtual Result<int> CountAutomaticTo(const std::string& recipient, Instant since) = 0;
 };
 
 struct CaseQuery {
@@ -53,6 +110,17 @@ class CaseStore {
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) = 0;
   virtual Result<std::vector<HistoryEntry>> History(int64_t case_id) = 0;
   virtual Result<Contact> GetContact(int64_t id) = 0;
+  virtual Result<std::optional<StoredMessage>> FindMessage(int64_t id) = 0;
+  // Raw bytes of a stored incoming message (for re-processing and for staff).
+  virtual Result<std::string> MessageRaw(int64_t id) = 0;
+
+  // Outbox items due at `now`, oldest first.
+  virtual Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) = 0;
+  virtual Result<std::vector<OutboxItem>> OutboxFor(int64_t case_id) = 0;
+  virtual Status MarkSent(int64_t item_id, Instant at) = 0;
+  // A failed attempt: retried at `next_attempt_at`, or failed for good when `permanent`.
+  virtual Status MarkAttemptFailed(int64_t item_id, const std::string& error,
+                                   Instant next_attempt_at, bool permanent) = 0;
 };
 
 }  // namespace complaints

@@ -160,6 +160,17 @@ CREATE TABLE mailbox_cursors (
   PRIMARY KEY (mailbox, folder)
 );
 )sql",
+    // 2: who each outgoing message went to, for the automatic-reply cap.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN automatic INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE outbox_recipients (
+  outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+  recipient TEXT NOT NULL COLLATE NOCASE,
+  automatic INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_recipients_by_recipient ON outbox_recipients(recipient, created_at);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -183,6 +194,10 @@ class Statement {
   }
   Statement& Bind(int i, const std::string& v) {
     if (stmt_) sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& BindBlob(int i, const std::string& v) {
+    if (stmt_) sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
   Statement& Bind(int i, std::optional<int64_t> v) {
@@ -213,6 +228,12 @@ class Statement {
   std::string Text(int col) const {
     const unsigned char* t = sqlite3_column_text(stmt_, col);
     return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  std::string Blob(int col) const {
+    const void* b = sqlite3_column_blob(stmt_, col);
+    return b ? std::string(static_cast<const char*>(b),
                            static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string();
   }
@@ -536,6 +557,105 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     return WriteChildren(c);
   }
 
+  Result<StoredMessage> StoreIncoming(const IncomingMessage& m) override {
+    Statement find(db,
+                   "SELECT id, state, case_id FROM messages WHERE direction = 'in' AND "
+                   "(sha256 = ?1 OR (?2 IS NOT NULL AND message_id = ?2)) ORDER BY id LIMIT 1");
+    find.Bind(1, m.sha256);
+    if (m.message_id) {
+      find.Bind(2, *m.message_id);
+    } else {
+      find.Bind(2, std::optional<int64_t>());
+    }
+    const int rc = find.Step();
+    if (rc == SQLITE_ROW) {
+      StoredMessage out{find.Int(0), true, find.Text(1), std::nullopt};
+      if (!find.IsNull(2)) out.case_id = find.Int(2);
+      return out;
+    }
+    if (rc != SQLITE_DONE) return Result<StoredMessage>::Error(find.error());
+    Statement s(db,
+                "INSERT INTO messages(direction, message_id, sha256, received_at, mailbox, "
+                "uidvalidity, uid, state, raw) VALUES('in', ?1, ?2, ?3, ?4, ?5, ?6, 'stored', ?7)");
+    if (m.message_id) {
+      s.Bind(1, *m.message_id);
+    } else {
+      s.Bind(1, std::optional<int64_t>());
+    }
+    s.Bind(2, m.sha256).Bind(3, m.received_at).Bind(4, m.mailbox);
+    s.Bind(5, m.uidvalidity ? std::optional<int64_t>(*m.uidvalidity) : std::nullopt);
+    s.Bind(6, m.uid ? std::optional<int64_t>(*m.uid) : std::nullopt);
+    s.BindBlob(7, m.raw);
+    if (Status st = s.Run(); !st) return Result<StoredMessage>(st);
+    return StoredMessage{sqlite3_last_insert_rowid(db), false, "stored", std::nullopt};
+  }
+
+  Status SetMessageState(int64_t id, const std::string& state, const std::string& reason,
+                         std::optional<int64_t> case_id) override {
+    Statement s(db,
+                "UPDATE messages SET state = ?1, reason = ?2, case_id = COALESCE(?3, case_id) "
+                "WHERE id = ?4");
+    s.Bind(1, state).Bind(2, reason).Bind(3, case_id).Bind(4, id);
+    return s.Run();
+  }
+
+  Result<std::optional<FolderCursor>> GetCursor(const std::string& mailbox,
+                                                const std::string& folder) override {
+    using R = Result<std::optional<FolderCursor>>;
+    Statement s(db,
+                "SELECT uidvalidity, last_uid FROM mailbox_cursors WHERE mailbox = ?1 AND "
+                "folder = ?2");
+    s.Bind(1, mailbox).Bind(2, folder);
+    const int rc = s.Step();
+    if (rc == SQLITE_DONE) return std::optional<FolderCursor>();
+    if (rc != SQLITE_ROW) return R::Error(s.error());
+    return std::optional<FolderCursor>(
+        FolderCursor{static_cast<uint32_t>(s.Int(0)), static_cast<uint32_t>(s.Int(1))});
+  }
+
+  Status SetCursor(const std::string& mailbox, const std::string& folder,
+                   const FolderCursor& cursor) override {
+    Statement s(db,
+                "INSERT INTO mailbox_cursors(mailbox, folder, uidvalidity, last_uid) "
+                "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(mailbox, folder) DO UPDATE SET "
+                "uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid");
+    s.Bind(1, mailbox).Bind(2, folder).Bind(3, int64_t{cursor.uidvalidity});
+    s.Bind(4, int64_t{cursor.last_uid});
+    return s.Run();
+  }
+
+  Status QueueOutgoing(OutboxItem& item) override {
+    Statement s(db,
+                "INSERT INTO outbox(case_id, created_at, kind, envelope_from, recipients, "
+                "message_id, raw, state, attempts, next_attempt_at, automatic) VALUES(?1, ?2, "
+                "?3, ?4, ?5, ?6, ?7, 'queued', 0, ?8, ?9)");
+    s.Bind(1, item.case_id).Bind(2, item.next_attempt_at).Bind(3, item.kind);
+    s.Bind(4, item.envelope_from).Bind(5, ToJson(item.recipients)).Bind(6, item.message_id);
+    s.BindBlob(7, item.raw).Bind(8, item.next_attempt_at);
+    s.Bind(9, int64_t{item.automatic ? 1 : 0});
+    if (Status st = s.Run(); !st) return st;
+    item.id = sqlite3_last_insert_rowid(db);
+    item.state = "queued";
+    for (const std::string& r : item.recipients) {
+      Statement rec(db,
+                    "INSERT INTO outbox_recipients(outbox_id, recipient, automatic, "
+                    "created_at) VALUES(?1, ?2, ?3, ?4)");
+      rec.Bind(1, item.id).Bind(2, r).Bind(3, int64_t{item.automatic ? 1 : 0});
+      rec.Bind(4, item.next_attempt_at);
+      if (Status st = rec.Run(); !st) return st;
+    }
+    return Status::Ok();
+  }
+
+  Result<int> CountAutomaticTo(const std::string& recipient, Instant since) override {
+    Statement s(db,
+                "SELECT COUNT(*) FROM outbox_recipients WHERE recipient = ?1 AND automatic = 1 "
+                "AND created_at >= ?2");
+    s.Bind(1, recipient).Bind(2, since);
+    if (s.Step() != SQLITE_ROW) return Result<int>::Error(s.error());
+    return static_cast<int>(s.Int(0));
+  }
+
   Status AppendHistory(int64_t case_id, const HistoryEntry& e) override {
     Statement s(db,
                 "INSERT INTO history(case_id, at, actor, action, detail) "
@@ -628,6 +748,96 @@ Result<Contact> SqliteCaseStore::GetContact(int64_t id) {
   e.Bind(1, id);
   while (e.Step() == SQLITE_ROW) c.emails.push_back(e.Text(0));
   return c;
+}
+
+Result<std::optional<StoredMessage>> SqliteCaseStore::FindMessage(int64_t id) {
+  using R = Result<std::optional<StoredMessage>>;
+  Statement s(impl_->db, "SELECT id, state, case_id FROM messages WHERE id = ?1");
+  s.Bind(1, id);
+  const int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<StoredMessage>();
+  if (rc != SQLITE_ROW) return R::Error(s.error());
+  StoredMessage m{s.Int(0), false, s.Text(1), std::nullopt};
+  if (!s.IsNull(2)) m.case_id = s.Int(2);
+  return std::optional<StoredMessage>(m);
+}
+
+Result<std::string> SqliteCaseStore::MessageRaw(int64_t id) {
+  Statement s(impl_->db, "SELECT raw FROM messages WHERE id = ?1");
+  s.Bind(1, id);
+  if (s.Step() != SQLITE_ROW) return Result<std::string>::Error("no message " + std::to_string(id));
+  return s.Blob(0);
+}
+
+namespace {
+
+constexpr const char* kOutboxColumns =
+    "id, case_id, kind, envelope_from, recipients, message_id, raw, state, attempts, "
+    "next_attempt_at, last_error, sent_at, automatic";
+
+OutboxItem OutboxFromRow(const Statement& s) {
+  OutboxItem item;
+  item.id = s.Int(0);
+  if (!s.IsNull(1)) item.case_id = s.Int(1);
+  item.kind = s.Text(2);
+  item.envelope_from = s.Text(3);
+  item.recipients = StringsFromJson(s.Text(4));
+  item.message_id = s.Text(5);
+  item.raw = s.Blob(6);
+  item.state = s.Text(7);
+  item.attempts = static_cast<int>(s.Int(8));
+  item.next_attempt_at = s.At(9);
+  item.last_error = s.Text(10);
+  item.sent_at = s.MaybeInstant(11);
+  item.automatic = s.Int(12) != 0;
+  return item;
+}
+
+}  // namespace
+
+Result<std::vector<OutboxItem>> SqliteCaseStore::DueOutgoing(Instant now, int limit) {
+  using R = Result<std::vector<OutboxItem>>;
+  const std::string sql = std::string("SELECT ") + kOutboxColumns +
+                          " FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?1 "
+                          "ORDER BY next_attempt_at, id LIMIT ?2";
+  Statement s(impl_->db, sql.c_str());
+  s.Bind(1, now).Bind(2, int64_t{limit});
+  std::vector<OutboxItem> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(OutboxFromRow(s));
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
+Result<std::vector<OutboxItem>> SqliteCaseStore::OutboxFor(int64_t case_id) {
+  using R = Result<std::vector<OutboxItem>>;
+  const std::string sql =
+      std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE case_id = ?1 ORDER BY id";
+  Statement s(impl_->db, sql.c_str());
+  s.Bind(1, case_id);
+  std::vector<OutboxItem> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(OutboxFromRow(s));
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
+Status SqliteCaseStore::MarkSent(int64_t item_id, Instant at) {
+  Statement s(impl_->db,
+              "UPDATE outbox SET state = 'sent', sent_at = ?1, attempts = attempts + 1, "
+              "last_error = '' WHERE id = ?2 AND state = 'queued'");
+  s.Bind(1, at).Bind(2, item_id);
+  return s.Run();
+}
+
+Status SqliteCaseStore::MarkAttemptFailed(int64_t item_id, const std::string& error,
+                                          Instant next_attempt_at, bool permanent) {
+  Statement s(impl_->db,
+              "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2, "
+              "state = CASE WHEN ?3 THEN 'failed' ELSE state END WHERE id = ?4 AND "
+              "state = 'queued'");
+  s.Bind(1, error).Bind(2, next_attempt_at).Bind(3, int64_t{permanent ? 1 : 0}).Bind(4, item_id);
+  return s.Run();
 }
 
 }  // namespace complaints

@@ -25,6 +25,13 @@ class SqliteCaseStore : public CaseStore {
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) override;
   Result<std::vector<HistoryEntry>> History(int64_t case_id) override;
   Result<Contact> GetContact(int64_t id) override;
+  Result<std::optional<StoredMessage>> FindMessage(int64_t id) override;
+  Result<std::string> MessageRaw(int64_t id) override;
+  Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) override;
+  Result<std::vector<OutboxItem>> OutboxFor(int64_t case_id) override;
+  Status MarkSent(int64_t item_id, Instant at) override;
+  Status MarkAttemptFailed(int64_t item_id, const std::string& error, Instant next_attempt_at,
+                           bool permanent) override;
 
   struct Impl;
 

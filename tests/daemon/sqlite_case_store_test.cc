@@ -66,11 +66,11 @@ TEST_F(SqliteCaseStoreTest, CreatesMigratesAndReopens) {
   {
     auto store = SqliteCaseStore::Open(path());
     ASSERT_TRUE(store.ok()) << store.error();
-    EXPECT_EQ((*store)->schema_version(), 1);
+    EXPECT_EQ((*store)->schema_version(), 2);
   }
   auto again = SqliteCaseStore::Open(path());
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), 1);
+  EXPECT_EQ((*again)->schema_version(), 2);
   sqlite3* db = nullptr;
   sqlite3_open(path().c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
@@ -171,6 +171,81 @@ TEST_F(SqliteCaseStoreTest, SequencesCountPerKey) {
                   })
                   .ok());
   EXPECT_EQ(got, (std::vector<long>{1, 2, 1, 3}));
+}
+
+TEST_F(SqliteCaseStoreTest, IncomingMailIsStoredOnceByHashOrMessageId) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  IncomingMessage m{"raw bytes\0with a NUL",
+                    "hash-1",
+                    "abc@example.org",
+                    Instant("2026-06-10T09:30:00Z"),
+                    "maildir:/x",
+                    7,
+                    42};
+  m.raw.push_back('\0');
+  std::vector<StoredMessage> got;
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    got.push_back(*txn.StoreIncoming(m));
+                    IncomingMessage same_hash = m;
+                    same_hash.message_id.reset();
+                    got.push_back(*txn.StoreIncoming(same_hash));
+                    IncomingMessage same_id = m;  // a copy through another route
+                    same_id.sha256 = "hash-2";
+                    got.push_back(*txn.StoreIncoming(same_id));
+                    IncomingMessage other = m;
+                    other.sha256 = "hash-3";
+                    other.message_id = "other@example.org";
+                    got.push_back(*txn.StoreIncoming(other));
+                    return txn.SetMessageState(got[0].id, "quarantined", "bad MIME", std::nullopt);
+                  })
+                  .ok());
+  EXPECT_FALSE(got[0].duplicate);
+  EXPECT_TRUE(got[1].duplicate);
+  EXPECT_EQ(got[1].id, got[0].id);
+  EXPECT_TRUE(got[2].duplicate);
+  EXPECT_FALSE(got[3].duplicate);
+  EXPECT_EQ(*store->MessageRaw(got[0].id), m.raw);  // byte for byte, NULs included
+  EXPECT_EQ((*store->FindMessage(got[0].id))->state, "quarantined");
+}
+
+TEST_F(SqliteCaseStoreTest, CursorsAndOutbox) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  OutboxItem item;
+  item.kind = "ack-stage1";
+  item.envelope_from = "complaints@westway.example";
+  item.recipients = {"Jo@Example.org"};
+  item.message_id = "cd.x.1.sig@westway.example";
+  item.raw = "From: x\r\n\r\nbody";
+  item.next_attempt_at = Instant("2026-06-10T09:30:00Z");
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    if (Status s = txn.SetCursor("imap://h", "INBOX", {5, 10}); !s) return s;
+                    if (Status s = txn.SetCursor("imap://h", "INBOX", {5, 12}); !s) return s;
+                    return txn.QueueOutgoing(item);
+                  })
+                  .ok());
+  ASSERT_TRUE(
+      store
+          ->InTransaction([&](StoreTransaction& txn) -> Status {
+            const auto cursor = *txn.GetCursor("imap://h", "INBOX");
+            EXPECT_EQ(cursor->last_uid, 12u);
+            EXPECT_FALSE(txn.GetCursor("imap://h", "Other")->has_value());
+            EXPECT_EQ(*txn.CountAutomaticTo("jo@example.org", Instant("2026-06-09T09:30:00Z")), 1);
+            EXPECT_EQ(*txn.CountAutomaticTo("jo@example.org", Instant("2026-06-11T09:30:00Z")), 0);
+            return Status::Ok();
+          })
+          .ok());
+  EXPECT_TRUE(store->DueOutgoing(Instant("2026-06-10T09:29:59Z"), 10)->empty());
+  auto due = *store->DueOutgoing(Instant("2026-06-10T09:30:00Z"), 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].raw, item.raw);
+  ASSERT_TRUE(
+      store->MarkAttemptFailed(item.id, "421 busy", Instant("2026-06-10T09:31:00Z"), false).ok());
+  EXPECT_TRUE(store->DueOutgoing(Instant("2026-06-10T09:30:30Z"), 10)->empty());
+  ASSERT_TRUE(store->MarkSent(item.id, Instant("2026-06-10T09:31:05Z")).ok());
+  ASSERT_TRUE(store->MarkSent(item.id, Instant("2026-06-10T09:31:06Z")).ok());  // no-op
+  EXPECT_TRUE(store->DueOutgoing(Instant("2030-01-01T00:00:00Z"), 10)->empty());
 }
 
 TEST_F(SqliteCaseStoreTest, UnwritablePathIsAClearError) {
