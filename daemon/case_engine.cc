@@ -85,7 +85,8 @@ void CaseEngine::OpenStage(CaseRecord& c, int number, Instant start) const {
   AddDeadline(c, deadline_kind::kRespond, hours_.DueAt(start, days));
 }
 
-Result<CaseRecord> CaseEngine::Open(const OpenRequest& request, const std::string& actor) {
+Result<CaseRecord> CaseEngine::Open(const OpenRequest& request, const std::string& actor,
+                                    const Hook& after) {
   const Instant received = request.received_at.value_or(clock_.Now());
   CaseRecord c;
   c.policy_id = policy_.id;
@@ -157,13 +158,22 @@ Result<CaseRecord> CaseEngine::Open(const OpenRequest& request, const std::strin
       OpenStage(c, request.start_stage, received);
     }
     if (Status s = txn.InsertCase(c); !s) return s;
-    return txn.AppendHistory(c.id, Entry(actor, "opened", detail + ": " + request.summary));
+    std::vector<HistoryEntry> entries = {Entry(actor, "opened", detail + ": " + request.summary)};
+    if (after) {
+      if (Status s = after(txn, c, entries); !s) return s;
+      if (Status s = txn.UpdateCase(c); !s) return s;
+    }
+    for (const HistoryEntry& e : entries) {
+      if (Status s = txn.AppendHistory(c.id, e); !s) return s;
+    }
+    return Status::Ok();
   });
   if (!done) return Result<CaseRecord>(done);
   return c;
 }
 
-Result<CaseRecord> CaseEngine::Update(const std::string& ref, const Change& change) {
+Result<CaseRecord> CaseEngine::Update(const std::string& ref, const Change& change,
+                                      const Hook& after) {
   CaseRecord result;
   Status done = store_.InTransaction([&](StoreTransaction& txn) -> Status {
     Result<CaseRecord> loaded = txn.LoadCase(ref);
@@ -175,6 +185,9 @@ Result<CaseRecord> CaseEngine::Update(const std::string& ref, const Change& chan
     }
     std::vector<HistoryEntry> entries;
     if (Status s = change(c, entries); !s) return s;
+    if (after) {
+      if (Status s = after(txn, c, entries); !s) return s;
+    }
     if (Status s = txn.UpdateCase(c); !s) return s;
     for (const HistoryEntry& e : entries) {
       if (Status s = txn.AppendHistory(c.id, e); !s) return s;
@@ -358,58 +371,68 @@ Result<CaseRecord> CaseEngine::Respond(const std::string& ref, const StageRespon
   });
 }
 
+Result<CaseRecord> CaseEngine::Amend(const std::string& ref, const Hook& change) {
+  return Update(
+      ref, [](CaseRecord&, std::vector<HistoryEntry>&) { return Status::Ok(); }, change);
+}
+
 Result<CaseRecord> CaseEngine::Escalate(const std::string& ref, const std::string& actor,
-                                        std::optional<Instant> requested_at, bool accept_late) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (c.type != CaseType::kComplaint) {
-      return Refused(c, "is a " + std::string(CaseTypeName(c.type)) +
-                            ": open a complaint for the resident instead");
-    }
-    const bool pending = c.status == case_status::kEscalationReview;
-    const bool from_pre_formal =
-        c.stage == 0 && IsOneOf(c.status, {case_status::kPreFormal, case_status::kResolved});
-    if (!pending && !from_pre_formal && c.status != case_status::kResponded) {
-      return Refused(c, "status " + c.status +
-                            ": a stage must have its response before the next "
-                            "stage is asked for");
-    }
-    if (StageRules(c.stage + 1) == nullptr) {
-      return Refused(c, "the final stage has responded: the resident may go to " +
-                            policy_.ombudsman.name + " (" + policy_.ombudsman.phone + ")");
-    }
-    const Instant now = clock_.Now();
-    StageRecord* stage = c.CurrentStage();
-    const Instant requested =
-        pending ? stage->escalation_requested_at.value_or(now) : requested_at.value_or(now);
-    const std::string_view window_kind =
-        c.stage == 0 ? deadline_kind::kPreFormalWindow : deadline_kind::kEscalationWindow;
-    Deadline* window = c.OpenDeadline(window_kind);
-    const bool late = pending || (window != nullptr && requested > window->due_at);
-    stage->escalation_requested_at = requested;
-    stage->escalation_late = late;
-    if (late && !accept_late) {
-      c.status = std::string(case_status::kEscalationReview);
-      c.needs_review = true;
-      if (!c.HasFlag("late-escalation-request")) c.flags.push_back("late-escalation-request");
-      if (window != nullptr) window->superseded_at = now;
-      h.push_back(Entry(actor, "escalation_requested_late",
-                        "asked at " + FormatLondonIso(requested) +
-                            ", after the window: a member of staff decides (escalate "
-                            "--accept-late, or refuse)"));
-      return Status::Ok();
-    }
-    if (window != nullptr) window->met_at = requested;
-    std::erase(c.flags, "late-escalation-request");
-    if (from_pre_formal) {
-      MeetDeadline(c, deadline_kind::kPreFormalResolve, requested);
-    }
-    const std::string from = stage->name;
-    OpenStage(c, c.stage + 1, requested);
-    h.push_back(Entry(actor, "escalated",
-                      from + " -> " + c.CurrentStage()->name + ", asked at " +
-                          FormatLondonIso(requested) + (late ? " (late, accepted by staff)" : "")));
-    return Status::Ok();
-  });
+                                        std::optional<Instant> requested_at, bool accept_late,
+                                        const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (c.type != CaseType::kComplaint) {
+          return Refused(c, "is a " + std::string(CaseTypeName(c.type)) +
+                                ": open a complaint for the resident instead");
+        }
+        const bool pending = c.status == case_status::kEscalationReview;
+        const bool from_pre_formal =
+            c.stage == 0 && IsOneOf(c.status, {case_status::kPreFormal, case_status::kResolved});
+        if (!pending && !from_pre_formal && c.status != case_status::kResponded) {
+          return Refused(c, "status " + c.status +
+                                ": a stage must have its response before the next "
+                                "stage is asked for");
+        }
+        if (StageRules(c.stage + 1) == nullptr) {
+          return Refused(c, "the final stage has responded: the resident may go to " +
+                                policy_.ombudsman.name + " (" + policy_.ombudsman.phone + ")");
+        }
+        const Instant now = clock_.Now();
+        StageRecord* stage = c.CurrentStage();
+        const Instant requested =
+            pending ? stage->escalation_requested_at.value_or(now) : requested_at.value_or(now);
+        const std::string_view window_kind =
+            c.stage == 0 ? deadline_kind::kPreFormalWindow : deadline_kind::kEscalationWindow;
+        Deadline* window = c.OpenDeadline(window_kind);
+        const bool late = pending || (window != nullptr && requested > window->due_at);
+        stage->escalation_requested_at = requested;
+        stage->escalation_late = late;
+        if (late && !accept_late) {
+          c.status = std::string(case_status::kEscalationReview);
+          c.needs_review = true;
+          if (!c.HasFlag("late-escalation-request")) c.flags.push_back("late-escalation-request");
+          if (window != nullptr) window->superseded_at = now;
+          h.push_back(Entry(actor, "escalation_requested_late",
+                            "asked at " + FormatLondonIso(requested) +
+                                ", after the window: a member of staff decides (escalate "
+                                "--accept-late, or refuse)"));
+          return Status::Ok();
+        }
+        if (window != nullptr) window->met_at = requested;
+        std::erase(c.flags, "late-escalation-request");
+        if (from_pre_formal) {
+          MeetDeadline(c, deadline_kind::kPreFormalResolve, requested);
+        }
+        const std::string from = stage->name;
+        OpenStage(c, c.stage + 1, requested);
+        h.push_back(Entry(actor, "escalated",
+                          from + " -> " + c.CurrentStage()->name + ", asked at " +
+                              FormatLondonIso(requested) +
+                              (late ? " (late, accepted by staff)" : "")));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Resolve(const std::string& ref, const std::string& summary,

@@ -48,8 +48,15 @@ class CaseEngine {
   CaseEngine(CaseStore& store, Policy policy, BusinessHours hours, const Clock& clock);
 
   const Policy& policy() const { return policy_; }
+  const BusinessHours& hours() const { return hours_; }
 
-  Result<CaseRecord> Open(const OpenRequest& request, const std::string& actor);
+  // Runs inside an operation's transaction, after the change and before it is written: the place
+  // to queue the mail the change causes, or to record more history, all-or-nothing with it.
+  using Hook =
+      std::function<Status(StoreTransaction& txn, CaseRecord& c, std::vector<HistoryEntry>& h)>;
+
+  Result<CaseRecord> Open(const OpenRequest& request, const std::string& actor,
+                          const Hook& after = nullptr);
   // Records the acknowledgement (default: now); where the response clock starts at the
   // acknowledgement, the response deadline is recomputed from it.
   Result<CaseRecord> Acknowledge(const std::string& ref, const std::string& actor,
@@ -69,7 +76,9 @@ class CaseEngine {
   // recorded and flagged for a staff decision (status escalation_review) unless `accept_late`.
   Result<CaseRecord> Escalate(const std::string& ref, const std::string& actor,
                               std::optional<Instant> requested_at = std::nullopt,
-                              bool accept_late = false);
+                              bool accept_late = false, const Hook& after = nullptr);
+  // Any other change made by `change` alone (e.g. recording an incoming message on the case).
+  Result<CaseRecord> Amend(const std::string& ref, const Hook& change);
   // Ends the pre-formal step (quick fix / informal) or a comment, compliment, service request or
   // ASB report's simple flow.
   Result<CaseRecord> Resolve(const std::string& ref, const std::string& summary,
@@ -88,7 +97,8 @@ class CaseEngine {
 
  private:
   using Change = std::function<Status(CaseRecord&, std::vector<HistoryEntry>&)>;
-  Result<CaseRecord> Update(const std::string& ref, const Change& change);
+  Result<CaseRecord> Update(const std::string& ref, const Change& change,
+                            const Hook& after = nullptr);
   HistoryEntry Entry(const std::string& actor, const std::string& action,
                      const std::string& detail) const;
   const StagePolicy* StageRules(int number) const;

@@ -37,11 +37,13 @@ class Result {
 
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }
-  // Preconditions: ok().
+  // Preconditions: ok(). On a temporary these return the value itself, so that
+  // `for (auto& x : *Load())` cannot dangle.
   const T& value() const& { return *value_; }
   T& value() & { return *value_; }
-  T&& value() && { return std::move(*value_); }
+  T value() && { return std::move(*value_); }
   const T& operator*() const& { return *value_; }
+  T operator*() && { return std::move(*value_); }
   const T* operator->() const { return &*value_; }
   // Precondition: !ok().
   const std::string& error() const { return error_.error(); }

@@ -1,0 +1,303 @@
+#include "daemon/intake.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace complaints {
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string Summary(const MailFacts& facts) {
+  if (!facts.subject.empty()) return facts.subject;
+  std::string text = facts.new_text.substr(0, 200);
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text.empty() ? "(no subject or text)" : text;
+}
+
+const char* TemplateFor(CaseType type) {
+  switch (type) {
+    case CaseType::kComplaint:
+      return "ack-stage";
+    case CaseType::kComment:
+      return "comment-thanks";
+    case CaseType::kCompliment:
+      return "compliment-thanks";
+    case CaseType::kServiceRequest:
+      return "service-request";
+    case CaseType::kAsb:
+      return "asb-redirect";
+  }
+  return "ack-stage";
+}
+
+std::vector<std::string> Threading(const MailFacts& facts) {
+  std::vector<std::string> refs = facts.references;
+  if (!facts.message_id.empty()) refs.push_back(facts.message_id);
+  return refs;
+}
+
+}  // namespace
+
+std::string_view OutcomeName(IntakeOutcome::Kind kind) {
+  switch (kind) {
+    case IntakeOutcome::Kind::kOpened:
+      return "opened";
+    case IntakeOutcome::Kind::kAddedToCase:
+      return "added-to-case";
+    case IntakeOutcome::Kind::kEscalation:
+      return "escalation";
+    case IntakeOutcome::Kind::kAutomatic:
+      return "automatic";
+    case IntakeOutcome::Kind::kIgnored:
+      return "ignored";
+    case IntakeOutcome::Kind::kDuplicate:
+      return "duplicate";
+    case IntakeOutcome::Kind::kQuarantined:
+      return "quarantined";
+  }
+  return "unknown";
+}
+
+bool AsksToEscalate(std::string_view text) {
+  static const std::array<const char*, 14> kPhrases = {"not satisfied",
+                                                       "unsatisfied with your response",
+                                                       "dissatisfied with your response",
+                                                       "not happy with your response",
+                                                       "unhappy with your response",
+                                                       "stage 2",
+                                                       "stage two",
+                                                       "next stage",
+                                                       "escalate",
+                                                       "escalation",
+                                                       "review panel",
+                                                       "final stage",
+                                                       "take this further",
+                                                       "appeal"};
+  const std::string lower = Lower(text);
+  return std::any_of(kPhrases.begin(), kPhrases.end(),
+                     [&](const char* p) { return lower.find(p) != std::string::npos; });
+}
+
+Intake::Intake(CaseStore& store, CaseEngine& engine, CaseMailer& mailer, const MailReader& reader,
+               const MessageClassifier& classifier, const Clock& clock)
+    : store_(store),
+      engine_(engine),
+      mailer_(mailer),
+      reader_(reader),
+      classifier_(classifier),
+      clock_(clock) {}
+
+Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
+  StoredMessage stored;
+  Status saved = store_.InTransaction([&](StoreTransaction& txn) -> Status {
+    Result<StoredMessage> s = txn.StoreIncoming(message);
+    if (!s) return s.status();
+    stored = *s;
+    return Status::Ok();
+  });
+  if (!saved) return Result<IntakeOutcome>(saved);
+  if (stored.duplicate && stored.state != "stored") {
+    return IntakeOutcome{IntakeOutcome::Kind::kDuplicate, stored.id, "", "already " + stored.state};
+  }
+  Result<MailFacts> read = reader_.Read(message.raw);
+  if (!read) return Quarantine(stored.id, "cannot be read: " + read.error(), nullptr);
+  const MailFacts& facts = *read;
+  if (mailer_.IsOwnAddress(facts.from.address)) {
+    return Record(stored.id, IntakeOutcome::Kind::kIgnored, "ignored", "from our own address");
+  }
+  if (facts.automatic) {
+    if (auto ref = mailer_.signer().ReferenceOf(facts.original_message_id)) {
+      Result<CaseRecord> c = engine_.Amend(
+          *ref, [&](StoreTransaction& txn, CaseRecord& cr, std::vector<HistoryEntry>& h) {
+            cr.needs_review = true;
+            if (!cr.HasFlag("delivery-failed")) cr.flags.push_back("delivery-failed");
+            h.push_back({clock_.Now(), "complaintsd", "delivery_report",
+                         "a message to the resident was reported: " + facts.automatic_reason});
+            return txn.SetMessageState(stored.id, "automatic", facts.automatic_reason, cr.id);
+          });
+      if (c) {
+        return IntakeOutcome{IntakeOutcome::Kind::kAutomatic, stored.id, c->reference,
+                             "delivery report"};
+      }
+    }
+    return Record(stored.id, IntakeOutcome::Kind::kAutomatic, "automatic", facts.automatic_reason);
+  }
+  std::vector<std::string> flags;
+  if (auto ref = ThreadedCase(facts)) return Reply(stored.id, *ref, facts, message.received_at);
+  for (const std::string& ref : facts.case_refs) flags.push_back("mentions-reference:" + ref);
+  if (mailer_.IsStaffAddress(facts.from.address)) {
+    return Quarantine(stored.id,
+                      "forwarded by staff (" + facts.from.address +
+                          "): log the resident's complaint by hand with 'complaintsctl cases "
+                          "open --channel letter' (the scanned-letter path is not built yet)",
+                      &facts);
+  }
+  return OpenCase(stored.id, facts, message.received_at, flags);
+}
+
+Result<IntakeOutcome> Intake::Record(int64_t row, IntakeOutcome::Kind kind,
+                                     const std::string& state, const std::string& reason) {
+  Status s = store_.InTransaction(
+      [&](StoreTransaction& txn) { return txn.SetMessageState(row, state, reason, std::nullopt); });
+  if (!s) return Result<IntakeOutcome>(s);
+  return IntakeOutcome{kind, row, "", reason};
+}
+
+Result<IntakeOutcome> Intake::Quarantine(int64_t row, const std::string& reason,
+                                         const MailFacts* facts) {
+  Status s = store_.InTransaction([&](StoreTransaction& txn) -> Status {
+    if (Status st = txn.SetMessageState(row, "quarantined", reason, std::nullopt); !st) return st;
+    if (mailer_.settings().admin_address.empty()) return Status::Ok();
+    CaseMailer::Outgoing notice;
+    notice.template_name = "quarantine-notice";
+    notice.to = {"", mailer_.settings().admin_address};
+    notice.values = {{"message_id", std::to_string(row)},
+                     {"reason", reason},
+                     {"sender", facts ? facts->from.address : "(unreadable)"},
+                     {"subject", facts ? facts->subject : "(unreadable)"}};
+    notice.automatic = false;  // a notice to staff, not a reply: the cap does not apply
+    notice.unique = "quarantine-" + std::to_string(row);
+    Result<std::optional<OutboxItem>> queued = mailer_.Queue(txn, notice, nullptr);
+    return queued ? Status::Ok() : queued.status();
+  });
+  if (!s) return Result<IntakeOutcome>(s);
+  return IntakeOutcome{IntakeOutcome::Kind::kQuarantined, row, "", reason};
+}
+
+std::optional<std::string> Intake::ThreadedCase(const MailFacts& facts) const {
+  if (auto ref = mailer_.signer().ReferenceOf(facts.in_reply_to)) return ref;
+  for (const std::string& id : facts.references) {
+    if (auto ref = mailer_.signer().ReferenceOf(id)) return ref;
+  }
+  // A reference in the subject or body counts only when the sender is the case's contact.
+  for (const std::string& ref : facts.case_refs) {
+    Result<CaseRecord> c = store_.FindCase(ref);
+    if (!c) continue;
+    Result<Contact> contact = store_.GetContact(c->contact_id);
+    if (!contact) continue;
+    for (const std::string& email : contact->emails) {
+      if (Lower(email) == Lower(facts.from.address)) return ref;
+    }
+  }
+  return std::nullopt;
+}
+
+CaseMailer::Outgoing Intake::ToResident(const CaseRecord& c, const Contact& resident,
+                                        const std::string& template_name, const MailFacts& facts,
+                                        int64_t row) const {
+  CaseMailer::Outgoing mail;
+  mail.template_name = template_name;
+  mail.to =
+      facts.reply_to && ValidateAddress(facts.reply_to->address) ? *facts.reply_to : facts.from;
+  if (mail.to.name.empty()) mail.to.name = resident.name;
+  mail.values = mailer_.CaseValues(c, resident);
+  mail.in_reply_to = facts.message_id;
+  mail.references = Threading(facts);
+  mail.case_id = c.id;
+  mail.reference = c.reference;
+  mail.unique = std::to_string(row) + "-" + template_name;
+  return mail;
+}
+
+Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Instant received,
+                                       const std::vector<std::string>& flags) {
+  const Classification label = classifier_.Classify(facts.subject, facts.new_text);
+  if (label.label == "other") {
+    return Record(row, IntakeOutcome::Kind::kIgnored, "review",
+                  "classified other: nothing to open; listed for review");
+  }
+  Result<CaseType> type = ParseCaseType(label.label);
+  if (!type) return Quarantine(row, "the classifier said '" + label.label + "'", &facts);
+  OpenRequest request;
+  request.type = *type;
+  request.channel = Channel::kEmail;
+  request.received_at = received;
+  request.contact.name = facts.from.name;
+  request.contact.emails = {facts.from.address};
+  request.summary = Summary(facts);
+  request.needs_review = label.needs_review;
+  request.flags = flags;
+  std::string cues;
+  for (const std::string& cue : label.cues) cues += (cues.empty() ? "" : ", ") + cue;
+  Result<CaseRecord> opened = engine_.Open(
+      request, "complaintsd",
+      [&](StoreTransaction& txn, CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        h.push_back({clock_.Now(), "complaintsd", "classified",
+                     label.label + " (confidence " + std::to_string(label.confidence).substr(0, 4) +
+                         (label.needs_review ? ", needs review" : "") + ")" +
+                         (cues.empty() ? "" : ": " + cues)});
+        Contact resident = request.contact;
+        std::string why;
+        Result<std::optional<OutboxItem>> queued =
+            mailer_.Queue(txn, ToResident(c, resident, TemplateFor(c.type), facts, row), &why);
+        if (!queued) return queued.status();
+        h.push_back({clock_.Now(), "complaintsd",
+                     queued.value() ? "mail_queued" : "mail_suppressed",
+                     queued.value() ? std::string(TemplateFor(c.type)) + " to the resident" : why});
+        return txn.SetMessageState(row, "processed", label.label, c.id);
+      });
+  if (!opened) return Quarantine(row, "could not open a case: " + opened.error(), &facts);
+  return IntakeOutcome{IntakeOutcome::Kind::kOpened, row, opened->reference,
+                       label.label + (label.needs_review ? " (needs review)" : "")};
+}
+
+Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,
+                                    const MailFacts& facts, Instant received) {
+  Result<CaseRecord> current = store_.FindCase(reference);
+  if (!current) return Quarantine(row, "a reply to unknown case " + reference, &facts);
+  Result<Contact> resident = store_.GetContact(current->contact_id);
+  if (!resident) return Quarantine(row, resident.error(), &facts);
+  const bool can_escalate = current->type == CaseType::kComplaint &&
+                            (current->status == case_status::kResponded ||
+                             (current->stage == 0 && current->status == case_status::kResolved));
+  if (can_escalate && AsksToEscalate(facts.subject + "\n" + facts.new_text)) {
+    Result<CaseRecord> escalated = engine_.Escalate(
+        reference, "resident", received, false,
+        [&](StoreTransaction& txn, CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+          if (c.status == case_status::kOpen) {  // not a late request waiting for staff
+            std::string why;
+            Result<std::optional<OutboxItem>> queued =
+                mailer_.Queue(txn, ToResident(c, *resident, "ack-stage", facts, row), &why);
+            if (!queued) return queued.status();
+            h.push_back({clock_.Now(), "complaintsd",
+                         queued.value() ? "mail_queued" : "mail_suppressed",
+                         queued.value() ? "ack-stage to the resident" : why});
+          }
+          return txn.SetMessageState(row, "processed", "escalation request", c.id);
+        });
+    if (!escalated) return Quarantine(row, "escalation failed: " + escalated.error(), &facts);
+    return IntakeOutcome{IntakeOutcome::Kind::kEscalation, row, reference, escalated->status};
+  }
+  Result<CaseRecord> updated = engine_.Amend(
+      reference, [&](StoreTransaction& txn, CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        h.push_back({clock_.Now(), "complaintsd", "message_received",
+                     "from the resident: " + Summary(facts)});
+        if (c.status == case_status::kClosed || c.status == case_status::kRefused) {
+          c.needs_review = true;
+          if (!c.HasFlag("reply-after-close")) c.flags.push_back("reply-after-close");
+        }
+        if (!mailer_.settings().manager_address.empty()) {
+          CaseMailer::Outgoing notice;
+          notice.template_name = "reply-received-staff";
+          notice.to = {"", mailer_.settings().manager_address};
+          notice.values = mailer_.CaseValues(c, *resident);
+          notice.automatic = false;
+          notice.case_id = c.id;
+          notice.unique = "reply-" + std::to_string(row);
+          Result<std::optional<OutboxItem>> queued = mailer_.Queue(txn, notice, nullptr);
+          if (!queued) return queued.status();
+        }
+        return txn.SetMessageState(row, "processed", "reply", c.id);
+      });
+  if (!updated) return Quarantine(row, "could not record the reply: " + updated.error(), &facts);
+  return IntakeOutcome{IntakeOutcome::Kind::kAddedToCase, row, reference, "reply"};
+}
+
+}  // namespace complaints

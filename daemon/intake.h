@@ -1,0 +1,111 @@
+// The path every incoming message takes, after the mailbox and before the mailbox moves it:
+// store the raw bytes once, parse, triage (automatic mail, our own mail, staff, replies to a case,
+// escalation requests), classify, then open or update the case with the mail it causes queued in
+// the same transaction.
+//
+// A message that cannot be handled is quarantined with its reason (and the admin told); it is
+// never dropped. Processing the same message twice is harmless: the second time it is reported
+// as a duplicate and nothing else happens. Not thread-safe (one store connection).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/case_engine.h"
+#include "daemon/case_mailer.h"
+#include "daemon/case_store.h"
+#include "daemon/clock.h"
+#include "daemon/outgoing_mail.h"
+#include "parsers/result.h"
+
+namespace complaints {
+
+// What intake needs to know about a message (from the MIME parser).
+struct MailFacts {
+  std::string message_id;  // without <>, "" when absent
+  MailAddress from;
+  std::optional<MailAddress> reply_to;
+  std::string subject;
+  std::string new_text;  // the sender's own words: quoted history and signature removed
+  std::string in_reply_to;
+  std::vector<std::string> references;
+  bool automatic = false;
+  std::string automatic_reason;
+  std::string original_message_id;     // of a bounced or reported message
+  std::vector<std::string> case_refs;  // references found in the subject and body
+  size_t attachments = 0;
+};
+
+class MailReader {
+ public:
+  virtual ~MailReader() = default;
+  // An error value (never an exception) for mail that cannot be read: it goes to quarantine.
+  virtual Result<MailFacts> Read(std::string_view raw) const = 0;
+};
+
+struct Classification {
+  std::string label;  // complaint | comment | compliment | service_request | asb | other
+  double confidence = 0;
+  bool needs_review = false;
+  std::vector<std::string> cues;
+};
+
+class MessageClassifier {
+ public:
+  virtual ~MessageClassifier() = default;
+  virtual Classification Classify(const std::string& subject, const std::string& text) const = 0;
+};
+
+struct IntakeOutcome {
+  enum class Kind {
+    kOpened,       // a new case
+    kAddedToCase,  // a reply recorded on its case
+    kEscalation,   // a reply asking for the next stage
+    kAutomatic,    // automatic mail recorded, nothing sent
+    kIgnored,      // our own mail, or nothing to act on (recorded for review)
+    kDuplicate,    // already handled
+    kQuarantined,  // could not be handled: see reason
+  };
+  Kind kind = Kind::kIgnored;
+  int64_t message_row = 0;
+  std::string reference;
+  std::string detail;  // label, reason, ...: one line for the log (no personal data)
+};
+
+std::string_view OutcomeName(IntakeOutcome::Kind kind);
+
+class Intake {
+ public:
+  Intake(CaseStore& store, CaseEngine& engine, CaseMailer& mailer, const MailReader& reader,
+         const MessageClassifier& classifier, const Clock& clock);
+
+  // Precondition: message.sha256 is the hash of message.raw.
+  Result<IntakeOutcome> Process(const IncomingMessage& message);
+
+ private:
+  Result<IntakeOutcome> Quarantine(int64_t row, const std::string& reason, const MailFacts* facts);
+  Result<IntakeOutcome> Record(int64_t row, IntakeOutcome::Kind kind, const std::string& state,
+                               const std::string& reason);
+  std::optional<std::string> ThreadedCase(const MailFacts& facts) const;
+  Result<IntakeOutcome> Reply(int64_t row, const std::string& reference, const MailFacts& facts,
+                              Instant received);
+  Result<IntakeOutcome> OpenCase(int64_t row, const MailFacts& facts, Instant received,
+                                 const std::vector<std::string>& flags);
+  CaseMailer::Outgoing ToResident(const CaseRecord& c, const Contact& resident,
+                                  const std::string& template_name, const MailFacts& facts,
+                                  int64_t row) const;
+
+  CaseStore& store_;
+  CaseEngine& engine_;
+  CaseMailer& mailer_;
+  const MailReader& reader_;
+  const MessageClassifier& classifier_;
+  const Clock& clock_;
+};
+
+// The resident asking for the next stage, in their own words ("not satisfied", "stage 2", ...).
+bool AsksToEscalate(std::string_view text);
+
+}  // namespace complaints

@@ -1,0 +1,254 @@
+#include "daemon/intake.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include "daemon/digest.h"
+#include "daemon/sqlite_case_store.h"
+#include "tests/daemon/fake_clock.h"
+
+namespace complaints {
+namespace {
+
+using testing::FakeClock;
+using testing::Instant;
+
+// The parser stand-in: raw bytes are a key into a table of facts; "unreadable" is an error.
+class FakeReader : public MailReader {
+ public:
+  std::map<std::string, MailFacts> table;
+  Result<MailFacts> Read(std::string_view raw) const override {
+    const auto it = table.find(std::string(raw));
+    if (it == table.end()) return Result<MailFacts>::Error("no MIME boundary found");
+    return it->second;
+  }
+};
+
+// Labels by the first word of the text, so each test says what it wants.
+class FakeClassifier : public MessageClassifier {
+ public:
+  Classification Classify(const std::string&, const std::string& text) const override {
+    const std::string word = text.substr(0, text.find(' '));
+    return {word, 0.9, word == "complaint" && text.find("unsure") != std::string::npos, {"cue"}};
+  }
+};
+
+class IntakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("intake_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
+    policy_ = *LoadPolicy(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/westway.json");
+    templates_ = std::make_unique<MailTemplates>(
+        *MailTemplates::Load(std::string(COMPLAINTSD_SOURCE_DIR) + "/templates"));
+    hours_ = std::make_unique<BusinessHours>(WorkingCalendar(), std::chrono::hours{17});
+    engine_ = std::make_unique<CaseEngine>(*store_, policy_, *hours_, clock_);
+    MailSettings settings;
+    settings.from = {"Westway Complaints", "complaints@westway.example"};
+    settings.message_id_domain = "westway.example";
+    settings.signing_key = "test-key";
+    settings.staff_domains = {"westway.example"};
+    settings.admin_address = "it@westway.example";
+    settings.manager_address = "manager@westway.example";
+    mailer_ = std::make_unique<CaseMailer>(*templates_, policy_, *hours_, settings, clock_);
+    intake_ = std::make_unique<Intake>(*store_, *engine_, *mailer_, reader_, classifier_, clock_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Registers facts for a raw message and returns the message as the mailbox would give it.
+  IncomingMessage Mail(const std::string& raw, MailFacts facts) {
+    reader_.table[raw] = std::move(facts);
+    return Raw(raw);
+  }
+  IncomingMessage Raw(const std::string& raw) {
+    return {raw, Sha256Hex(raw), std::nullopt, clock_.Now(), "maildir:/test", 1, ++uid_};
+  }
+  static MailFacts Resident(const std::string& text, const std::string& id = "m1@example.org") {
+    MailFacts f;
+    f.message_id = id;
+    f.from = {"Jo Bloggs", "jo@example.org"};
+    f.subject = "My boiler";
+    f.new_text = text;
+    return f;
+  }
+  IntakeOutcome Process(const IncomingMessage& m) {
+    Result<IntakeOutcome> r = intake_->Process(m);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+    return r.ok() ? *r : IntakeOutcome{};
+  }
+  std::vector<OutboxItem> Outbox() {
+    return std::move(store_->DueOutgoing(Instant("2100-01-01T00:00:00Z"), 100)).value();
+  }
+  std::vector<std::string> History(const std::string& ref) {
+    std::vector<std::string> out;
+    for (const HistoryEntry& h : *store_->History(store_->FindCase(ref)->id)) {
+      out.push_back(h.action);
+    }
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  FakeClock clock_{Instant("2026-06-10T09:30:00+01:00")};
+  std::unique_ptr<SqliteCaseStore> store_;
+  Policy policy_;
+  std::unique_ptr<MailTemplates> templates_;
+  std::unique_ptr<BusinessHours> hours_;
+  std::unique_ptr<CaseEngine> engine_;
+  std::unique_ptr<CaseMailer> mailer_;
+  std::unique_ptr<Intake> intake_;
+  FakeReader reader_;
+  FakeClassifier classifier_;
+  uint32_t uid_ = 0;
+};
+
+TEST_F(IntakeTest, ComplaintOpensACaseAndQueuesOneThreadedAcknowledgement) {
+  const IntakeOutcome out = Process(Mail("raw-1", Resident("complaint the boiler again")));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kOpened);
+  EXPECT_EQ(out.reference, "WW-2026-00001");
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].kind, "ack-stage");
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"jo@example.org"});
+  EXPECT_EQ(mailer_->signer().ReferenceOf(outbox[0].message_id), "WW-2026-00001");
+  EXPECT_NE(outbox[0].raw.find("In-Reply-To: <m1@example.org>"), std::string::npos);
+  EXPECT_NE(outbox[0].raw.find("Subject: [WW-2026-00001] We have received your complaint"),
+            std::string::npos);
+  EXPECT_EQ((*store_->FindMessage(out.message_row))->state, "processed");
+  EXPECT_EQ(History(out.reference),
+            (std::vector<std::string>{"opened", "classified", "mail_queued"}));
+
+  // The same message again (a restart before the mailbox move): nothing new.
+  const IntakeOutcome again = Process(Raw("raw-1"));
+  EXPECT_EQ(again.kind, IntakeOutcome::Kind::kDuplicate);
+  EXPECT_EQ(Outbox().size(), 1u);
+}
+
+TEST_F(IntakeTest, UnreadableMailIsQuarantinedAndTheAdminTold) {
+  const IntakeOutcome out = Process(Raw("garbage"));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);
+  EXPECT_NE(out.detail.find("no MIME boundary found"), std::string::npos);
+  EXPECT_EQ((*store_->FindMessage(out.message_row))->state, "quarantined");
+  EXPECT_EQ(*store_->MessageRaw(out.message_row), "garbage");  // kept
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"it@westway.example"});
+}
+
+TEST_F(IntakeTest, AutomaticAndOwnMailAreRecordedNotAnswered) {
+  MailFacts ooo = Resident("complaint I am away");
+  ooo.automatic = true;
+  ooo.automatic_reason = "Auto-Submitted: auto-replied";
+  EXPECT_EQ(Process(Mail("ooo", ooo)).kind, IntakeOutcome::Kind::kAutomatic);
+  MailFacts own = Resident("complaint loop", "m2@x");
+  own.from.address = "Complaints@Westway.example";
+  EXPECT_EQ(Process(Mail("own", own)).kind, IntakeOutcome::Kind::kIgnored);
+  EXPECT_TRUE(Outbox().empty());
+  CaseQuery all;
+  all.include_closed = true;
+  EXPECT_TRUE(store_->ListCases(all)->empty());
+}
+
+TEST_F(IntakeTest, ReplyThreadsToItsCaseWithoutANewAcknowledgement) {
+  Process(Mail("raw-1", Resident("complaint the boiler")));
+  const std::string ack_id = Outbox()[0].message_id;
+  MailFacts reply = Resident("comment here is a photo", "m2@example.org");
+  reply.subject = "completely different subject";
+  reply.in_reply_to = ack_id;
+  const IntakeOutcome out = Process(Mail("reply", reply));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kAddedToCase);
+  EXPECT_EQ(out.reference, "WW-2026-00001");
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[1].recipients, std::vector<std::string>{"manager@westway.example"});
+  EXPECT_EQ(History("WW-2026-00001").back(), "message_received");
+}
+
+TEST_F(IntakeTest, AReplyAskingForStageTwoEscalates) {
+  Process(Mail("raw-1", Resident("complaint the boiler")));
+  StageResponse r;
+  r.outcome = "not_upheld";
+  ASSERT_TRUE(engine_->Respond("WW-2026-00001", r, "Sam").ok());
+  MailFacts reply = Resident("I am not satisfied with your response", "m3@example.org");
+  reply.references = {Outbox()[0].message_id};
+  const IntakeOutcome out = Process(Mail("escalate", reply));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kEscalation);
+  const CaseRecord c = *store_->FindCase("WW-2026-00001");
+  EXPECT_EQ(c.stage, 2);
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_NE(outbox[1].raw.find("(Stage two)"), std::string::npos);
+}
+
+TEST_F(IntakeTest, SubjectReferenceJoinsOnlyFromTheCasesContact) {
+  Process(Mail("raw-1", Resident("complaint the boiler")));
+  MailFacts same = Resident("comment more details", "m4@example.org");
+  same.case_refs = {"WW-2026-00001"};
+  EXPECT_EQ(Process(Mail("same", same)).kind, IntakeOutcome::Kind::kAddedToCase);
+  MailFacts stranger = Resident("complaint about WW-2026-00001", "m5@example.org");
+  stranger.from = {"Someone Else", "else@example.net"};
+  stranger.case_refs = {"WW-2026-00001"};
+  const IntakeOutcome out = Process(Mail("stranger", stranger));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kOpened);
+  EXPECT_EQ(out.reference, "WW-2026-00002");
+  EXPECT_TRUE(store_->FindCase("WW-2026-00002")->HasFlag("mentions-reference:WW-2026-00001"));
+}
+
+TEST_F(IntakeTest, AutomaticRepliesAreCappedPerRecipient) {
+  for (int i = 0; i < 4; ++i) {
+    const std::string raw = "raw-" + std::to_string(i);
+    Process(Mail(raw, Resident("compliment thanks " + raw, "id" + std::to_string(i) + "@x")));
+  }
+  EXPECT_EQ(Outbox().size(), 3u);
+  EXPECT_EQ(History("WW-2026-00004").back(), "mail_suppressed");
+  clock_.Advance(std::chrono::hours{25});
+  Process(Mail("raw-5", Resident("compliment later", "id5@x")));
+  EXPECT_EQ(Outbox().size(), 4u);
+}
+
+TEST_F(IntakeTest, BounceOfOurMailFlagsTheCase) {
+  Process(Mail("raw-1", Resident("complaint the boiler")));
+  MailFacts bounce;
+  bounce.message_id = "bounce@mx";
+  bounce.from = {"Mail Delivery System", "MAILER-DAEMON@example.org"};
+  bounce.automatic = true;
+  bounce.automatic_reason = "delivery status notification";
+  bounce.original_message_id = Outbox()[0].message_id;
+  const IntakeOutcome out = Process(Mail("bounce", bounce));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kAutomatic);
+  EXPECT_EQ(out.reference, "WW-2026-00001");
+  EXPECT_TRUE(store_->FindCase("WW-2026-00001")->HasFlag("delivery-failed"));
+  EXPECT_EQ(Outbox().size(), 1u);
+}
+
+TEST_F(IntakeTest, StaffForwardsAreQuarantinedForAPersonNotAcknowledged) {
+  MailFacts forward = Resident("complaint scanned letter attached", "fw@westway.example");
+  forward.from = {"Reception", "reception@westway.example"};
+  forward.attachments = 1;
+  const IntakeOutcome out = Process(Mail("fw", forward));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"it@westway.example"});
+}
+
+TEST_F(IntakeTest, OtherIsKeptForReviewWithoutACase) {
+  const IntakeOutcome out = Process(Mail("other", Resident("other newsletter")));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kIgnored);
+  EXPECT_EQ((*store_->FindMessage(out.message_row))->state, "review");
+}
+
+TEST(AsksToEscalateTest, Phrases) {
+  EXPECT_TRUE(AsksToEscalate("I am NOT satisfied with this"));
+  EXPECT_TRUE(AsksToEscalate("please take this to stage 2"));
+  EXPECT_FALSE(AsksToEscalate("thanks, here is the photo you asked for"));
+}
+
+}  // namespace
+}  // namespace complaints
