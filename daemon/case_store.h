@@ -57,6 +57,18 @@ struct OutboxItem {
   std::optional<Instant> sent_at;
 };
 
+// An open deadline the watcher looks at, with what has been done about it.
+struct WatchedDeadline {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  std::string reference;
+  int stage = 0;
+  std::string kind;
+  Instant due_at{};
+  std::optional<Instant> warned_at;
+  std::optional<Instant> breached_at;
+};
+
 class StoreTransaction {
  public:
   virtual ~StoreTransaction() = default;
@@ -90,6 +102,10 @@ class StoreTransaction {
 
   // Queues mail in the same transaction as the change that causes it; assigns item.id.
   virtual Status QueueOutgoing(OutboxItem& item) = 0;
+  // Marks a deadline warned (or breached) once: false when it already was, or is no longer open.
+  virtual Result<bool> MarkDeadlineWarned(int64_t deadline_id, Instant at) = 0;
+  virtual Result<bool> MarkDeadlineBreached(int64_t deadline_id, Instant at) = 0;
+
   // Automatic mail queued or sent to `recipient` since `since` (the loop guard).
   virtual Result<int> CountAutomaticTo(const std::string& recipient, Instant since) = 0;
 };
@@ -113,6 +129,12 @@ class CaseStore {
   virtual Result<std::optional<StoredMessage>> FindMessage(int64_t id) = 0;
   // Raw bytes of a stored incoming message (for re-processing and for staff).
   virtual Result<std::string> MessageRaw(int64_t id) = 0;
+
+  // Open deadlines of the kinds we owe (acknowledge, respond, pre_formal_resolve), not yet
+  // breached, due at or before `until`; through an index, so the cost follows the number due.
+  virtual Result<std::vector<WatchedDeadline>> PendingDeadlines(Instant until, int limit) = 0;
+  // Every open deadline of those kinds due by `until`, breached or not (for staff listings).
+  virtual Result<std::vector<WatchedDeadline>> OpenDeadlines(Instant until, int limit) = 0;
 
   // Outbox items due at `now`, oldest first.
   virtual Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) = 0;

@@ -8,6 +8,7 @@
 #include "daemon/calendar_settings.h"
 #include "daemon/case_engine.h"
 #include "daemon/command_line.h"
+#include "daemon/ctl_session.h"
 #include "daemon/london_time.h"
 #include "daemon/policy.h"
 #include "daemon/sqlite_case_store.h"
@@ -39,11 +40,6 @@ constexpr const char* kUsage =
     "  action-done REF ID\n"
     "types: complaint comment compliment service_request asb; "
     "channels: email letter phone visit web\n";
-
-std::string DefaultPolicyPath() {
-  if (const char* env = std::getenv("COMPLAINTSD_POLICY")) return env;
-  return std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/hos-code-2024.json";
-}
 
 std::string Actor(const CommandLine& line) {
   if (auto as = line.Get("as")) return *as;
@@ -96,40 +92,6 @@ json CaseJson(const CaseRecord& c, bool all_deadlines) {
           {"refusal_reason", c.refusal_reason},
           {"deadlines", DeadlinesJson(c, all_deadlines)},
           {"actions", actions}};
-}
-
-// The environment a cases command runs in.
-struct Session {
-  std::unique_ptr<SqliteCaseStore> store;
-  Policy policy;
-  std::optional<BusinessHours> hours;
-  SystemClock clock;
-};
-
-Status OpenSession(const CommandLine& line, Session& s) {
-  std::string db = "complaints.db";
-  if (const char* env = std::getenv("COMPLAINTSD_DB")) db = env;
-  db = line.Get("db").value_or(db);
-  Result<Policy> policy = LoadPolicy(line.Get("policy").value_or(DefaultPolicyPath()));
-  if (!policy) return policy.status();
-  s.policy = std::move(policy).value();
-  CalendarSettings calendar;
-  if (auto config = line.Get("config")) {
-    Result<ConfigFile> file = ConfigFile::Load(*config);
-    if (!file) return file.status();
-    Result<CalendarSettings> read = ReadCalendarSettings(*file);
-    if (!read) return read.status();
-    calendar = *read;
-  }
-  calendar.division = s.policy.division;  // the policy's division and hours win
-  calendar.close_of_business = s.policy.close_of_business;
-  Result<BusinessHours> hours = BuildBusinessHours(calendar);
-  if (!hours) return hours.status();
-  s.hours = *hours;
-  Result<std::unique_ptr<SqliteCaseStore>> store = SqliteCaseStore::Open(db);
-  if (!store) return store.status();
-  s.store = std::move(store).value();
-  return Status::Ok();
 }
 
 Result<std::optional<Instant>> OptionalInstant(const CommandLine& line, const std::string& name) {
@@ -338,7 +300,7 @@ int Fail(std::ostream& err, const std::string& verb, const std::string& message,
   return code;
 }
 
-int List(const CommandLine& line, Session& s, std::ostream& out, std::ostream& err) {
+int List(const CommandLine& line, CtlSession& s, std::ostream& out, std::ostream& err) {
   CaseQuery query;
   query.status = line.Get("status");
   query.include_closed = line.Has("all");
@@ -388,8 +350,8 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
                             : "expected " + std::string(wanted == 2 ? "REF and ID" : "REF"),
                 2);
   }
-  Session session;
-  if (Status s = OpenSession(*line, session); !s) return Fail(err, verb, s.error(), 2);
+  CtlSession session;
+  if (Status s = OpenCtlSession(*line, session); !s) return Fail(err, verb, s.error(), 2);
   CaseEngine engine(*session.store, session.policy, *session.hours, session.clock);
   const std::string actor = Actor(*line);
   if (verb == "list") return List(*line, session, out, err);

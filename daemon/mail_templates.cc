@@ -112,6 +112,8 @@ const std::vector<std::string>& MailTemplates::RequiredNames() {
       "quick-fix-confirmation",
       "reply-received-staff",
       "quarantine-notice",
+      "deadline-warning",
+      "deadline-breach",
   };
   return names;
 }
@@ -145,7 +147,12 @@ nlohmann::json SampleTemplateValues() {
           {"message_id", "17"},
           {"reason", "the message is not valid MIME"},
           {"sender", "someone@example.org"},
-          {"subject", "Help"}};
+          {"subject", "Help"},
+          {"deadline_words", "Stage one response"},
+          {"due_words", "Friday 4 December 2026"},
+          {"due_time", "17:00"},
+          {"action_words", "send the stage response"},
+          {"resident_notice_promised", true}};
 }
 
 Result<MailTemplates> MailTemplates::FromSources(

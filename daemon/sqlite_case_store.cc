@@ -171,6 +171,11 @@ CREATE TABLE outbox_recipients (
 );
 CREATE INDEX outbox_recipients_by_recipient ON outbox_recipients(recipient, created_at);
 )sql",
+    // 3: the deadline watcher's index: open, unbreached deadlines by due time.
+    R"sql(
+CREATE INDEX deadlines_pending ON deadlines(due_at)
+  WHERE met_at IS NULL AND superseded_at IS NULL AND breached_at IS NULL;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -647,6 +652,25 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     return Status::Ok();
   }
 
+  Result<bool> MarkDeadline(const char* sql, int64_t id, Instant at) {
+    Statement s(db, sql);
+    s.Bind(1, at).Bind(2, id);
+    if (Status st = s.Run(); !st) return Result<bool>(st);
+    return sqlite3_changes(db) == 1;
+  }
+  Result<bool> MarkDeadlineWarned(int64_t id, Instant at) override {
+    return MarkDeadline(
+        "UPDATE deadlines SET warned_at = ?1 WHERE id = ?2 AND warned_at IS NULL "
+        "AND met_at IS NULL AND superseded_at IS NULL",
+        id, at);
+  }
+  Result<bool> MarkDeadlineBreached(int64_t id, Instant at) override {
+    return MarkDeadline(
+        "UPDATE deadlines SET breached_at = ?1 WHERE id = ?2 AND breached_at IS "
+        "NULL AND met_at IS NULL AND superseded_at IS NULL",
+        id, at);
+  }
+
   Result<int> CountAutomaticTo(const std::string& recipient, Instant since) override {
     Statement s(db,
                 "SELECT COUNT(*) FROM outbox_recipients WHERE recipient = ?1 AND automatic = 1 "
@@ -794,6 +818,47 @@ OutboxItem OutboxFromRow(const Statement& s) {
 }
 
 }  // namespace
+
+namespace {
+
+Result<std::vector<WatchedDeadline>> QueryDeadlines(sqlite3* db, const char* sql, Instant until,
+                                                    int limit) {
+  using R = Result<std::vector<WatchedDeadline>>;
+  Statement s(db, sql);
+  s.Bind(1, until).Bind(2, int64_t{limit});
+  std::vector<WatchedDeadline> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    out.push_back({s.Int(0), s.Int(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.At(5),
+                   s.MaybeInstant(6), s.MaybeInstant(7)});
+  }
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<WatchedDeadline>> SqliteCaseStore::PendingDeadlines(Instant until, int limit) {
+  return QueryDeadlines(
+      impl_->db,
+      "SELECT d.id, d.case_id, c.reference, d.stage, d.kind, d.due_at, d.warned_at, d.breached_at "
+      "FROM deadlines d INDEXED BY deadlines_pending JOIN cases c ON c.id = d.case_id "
+      "WHERE d.met_at IS NULL AND d.superseded_at IS NULL AND d.breached_at IS NULL "
+      "AND d.due_at <= ?1 AND d.kind IN ('acknowledge', 'respond', 'pre_formal_resolve') "
+      "ORDER BY d.due_at LIMIT ?2",
+      until, limit);
+}
+
+Result<std::vector<WatchedDeadline>> SqliteCaseStore::OpenDeadlines(Instant until, int limit) {
+  return QueryDeadlines(
+      impl_->db,
+      "SELECT d.id, d.case_id, c.reference, d.stage, d.kind, d.due_at, d.warned_at, d.breached_at "
+      "FROM deadlines d INDEXED BY deadlines_open_by_due JOIN cases c ON c.id = d.case_id "
+      "WHERE d.met_at IS NULL AND d.superseded_at IS NULL AND d.due_at <= ?1 "
+      "AND d.kind IN ('acknowledge', 'respond', 'pre_formal_resolve') "
+      "ORDER BY d.due_at LIMIT ?2",
+      until, limit);
+}
 
 Result<std::vector<OutboxItem>> SqliteCaseStore::DueOutgoing(Instant now, int limit) {
   using R = Result<std::vector<OutboxItem>>;

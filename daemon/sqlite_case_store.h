@@ -27,6 +27,8 @@ class SqliteCaseStore : public CaseStore {
   Result<Contact> GetContact(int64_t id) override;
   Result<std::optional<StoredMessage>> FindMessage(int64_t id) override;
   Result<std::string> MessageRaw(int64_t id) override;
+  Result<std::vector<WatchedDeadline>> PendingDeadlines(Instant until, int limit) override;
+  Result<std::vector<WatchedDeadline>> OpenDeadlines(Instant until, int limit) override;
   Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) override;
   Result<std::vector<OutboxItem>> OutboxFor(int64_t case_id) override;
   Status MarkSent(int64_t item_id, Instant at) override;

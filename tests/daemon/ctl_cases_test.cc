@@ -106,6 +106,25 @@ TEST_F(CtlCasesTest, RefusedChangesExitOneAndBadUsageExitTwo) {
   EXPECT_EQ(Ctl({"cases", "list", "--bogus"}).code, 2);
 }
 
+TEST_F(CtlCasesTest, DeadlinesListsOverdueAndComingWork) {
+  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=letter", "--name=A",
+                 "--received=2020-01-06T10:00:00Z"})
+                .code,
+            0);
+  const CtlRun text = Ctl({"deadlines"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("2020-01-08T17:00:00+00:00  WW-2020-00001  stage 1 acknowledge  OVERDUE"),
+            std::string::npos)
+      << text.out;
+  const CtlRun json = Ctl({"deadlines", "--json", "--due-within", "0"});
+  ASSERT_EQ(json.code, 0);
+  const nlohmann::json first = nlohmann::json::parse(json.out.substr(0, json.out.find('\n')));
+  EXPECT_EQ(first["reference"], "WW-2020-00001");
+  EXPECT_EQ(first["kind"], "acknowledge");
+  EXPECT_TRUE(first["overdue"].get<bool>());
+  EXPECT_EQ(Ctl({"deadlines", "--due-within", "soon"}).code, 2);
+}
+
 TEST_F(CtlCasesTest, PhoneCallsAndVisitsAreLogged) {
   const CtlRun r = Ctl({"cases", "open", "--type", "service_request", "--channel", "visit",
                         "--name", "Walk In", "--summary", "Broken gate"});

@@ -66,11 +66,11 @@ TEST_F(SqliteCaseStoreTest, CreatesMigratesAndReopens) {
   {
     auto store = SqliteCaseStore::Open(path());
     ASSERT_TRUE(store.ok()) << store.error();
-    EXPECT_EQ((*store)->schema_version(), 2);
+    EXPECT_EQ((*store)->schema_version(), 3);
   }
   auto again = SqliteCaseStore::Open(path());
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), 2);
+  EXPECT_EQ((*again)->schema_version(), 3);
   sqlite3* db = nullptr;
   sqlite3_open(path().c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
