@@ -1,42 +1,267 @@
 #include "daemon/daemon_config.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "daemon/command_line.h"
+#include "daemon/secrets.h"
 
 namespace complaints {
+namespace {
 
-const std::vector<std::string>& KnownConfigKeys() {
-  static const std::vector<std::string> keys = {
-      "calendar.region",           "calendar.close-of-business",  "calendar.closures",
-      "calendar.removed-holidays", "calendar.bank-holidays-file",
+const std::string kShipped = COMPLAINTSD_SOURCE_DIR;
+
+class Reader {
+ public:
+  Reader(const ConfigFile& file, std::vector<std::string>& problems)
+      : file_(file), problems_(problems) {
+    std::error_code ec;
+    dir_ = std::filesystem::absolute(file.source(), ec).parent_path();
+  }
+
+  std::string Text(const char* key) {
+    if (auto v = file_.Get(key)) return *v;
+    for (const ConfigKey& k : ConfigKeys()) {
+      if (std::string(k.key) == key) return k.fallback;
+    }
+    return "";
+  }
+  // A path relative to the configuration file's folder.
+  std::string Path(const char* key) {
+    const std::string text = Text(key);
+    if (text.empty() || text[0] == '/') return text;
+    return (dir_ / text).lexically_normal().string();
+  }
+  long Number(const char* key, long min, long max) {
+    Result<long> n = ParseWholeNumber(Text(key), "value", min, max);
+    if (!n) Problem(key, n.error());
+    return n ? *n : min;
+  }
+  bool Flag(const char* key) {
+    const std::string t = Text(key);
+    if (t == "true" || t == "yes" || t == "on") return true;
+    if (t != "false" && t != "no" && t != "off") Problem(key, "expected true or false");
+    return false;
+  }
+  std::string Choice(const char* key, std::initializer_list<const char*> choices) {
+    const std::string t = Text(key);
+    for (const char* c : choices) {
+      if (t == c) return t;
+    }
+    std::string list;
+    for (const char* c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    Problem(key, "'" + t + "' is not one of " + list);
+    return *choices.begin();
+  }
+  void Problem(const std::string& key, const std::string& what) {
+    problems_.push_back(file_.source() + ": " + key + ": " + what);
+  }
+  std::string Secret(const char* key, bool required) {
+    const std::string name = Text(key);
+    if (name.empty()) {
+      if (required) Problem(key, "required: name a file (chmod 600) or a systemd credential");
+      return "";
+    }
+    // A bare name is a systemd credential when the daemon runs with credentials; otherwise, like
+    // every path here, it is relative to the configuration file.
+    const bool credential =
+        name.find('/') == std::string::npos && std::getenv("CREDENTIALS_DIRECTORY") != nullptr;
+    const std::string where = credential ? name : Path(key);
+    Result<std::string> secret = ReadSecret(where);
+    if (!secret) Problem(key, secret.error());
+    return secret ? *secret : "";
+  }
+
+ private:
+  const ConfigFile& file_;
+  std::vector<std::string>& problems_;
+  std::filesystem::path dir_;
+};
+
+void ReadMailbox(Reader& r, MailboxConfig& m) {
+  m.kind = r.Choice("mailbox.kind", {"maildir", "imap"});
+  m.maildir = r.Path("mailbox.maildir");
+  m.url = r.Text("mailbox.url");
+  m.user = r.Text("mailbox.user");
+  m.password_secret = r.Text("mailbox.password-file");
+  m.token_secret = r.Text("mailbox.oauth-token-file");
+  m.processed_folder = r.Text("mailbox.processed-folder");
+  m.quarantine_folder = r.Text("mailbox.quarantine-folder");
+  m.ca_file = r.Path("mailbox.ca-file");
+  m.tls_verify = r.Flag("mailbox.tls-verify");
+  m.poll_interval = std::chrono::seconds{r.Number("mailbox.poll-seconds", 1, 3600)};
+  m.outage_alert_after = std::chrono::minutes{r.Number("mailbox.outage-alert-minutes", 1, 1440)};
+  if (m.kind == "maildir" && m.maildir.empty()) {
+    r.Problem("mailbox.maildir", "required when mailbox.kind = maildir");
+  }
+  if (m.kind == "imap") {
+    if (m.url.rfind("imaps://", 0) != 0 && m.url.rfind("imap://", 0) != 0) {
+      r.Problem("mailbox.url", "expected imaps://host[:port]/FOLDER or imap://host[:port]/FOLDER");
+    }
+    if (m.user.empty()) r.Problem("mailbox.user", "required when mailbox.kind = imap");
+    if (m.password_secret.empty() == m.token_secret.empty()) {
+      r.Problem("mailbox.password-file",
+                "set exactly one of mailbox.password-file and mailbox.oauth-token-file");
+    }
+  }
+}
+
+void ReadSender(Reader& r, SenderConfig& s) {
+  s.kind = r.Choice("outbox.kind", {"pickup", "smtp"});
+  s.pickup_dir = r.Path("outbox.pickup-dir");
+  s.url = r.Text("smtp.url");
+  s.user = r.Text("smtp.user");
+  s.password_secret = r.Text("smtp.password-file");
+  s.token_secret = r.Text("smtp.oauth-token-file");
+  s.ca_file = r.Path("smtp.ca-file");
+  s.tls_verify = r.Flag("smtp.tls-verify");
+  if (s.kind == "pickup" && s.pickup_dir.empty()) {
+    r.Problem("outbox.pickup-dir", "required when outbox.kind = pickup");
+  }
+  if (s.kind == "smtp" && s.url.rfind("smtps://", 0) != 0 && s.url.rfind("smtp://", 0) != 0) {
+    r.Problem("smtp.url", "expected smtps://host[:port] or smtp://host[:port]");
+  }
+}
+
+void ReadMail(Reader& r, DaemonConfig& c) {
+  MailSettings& m = c.mail;
+  m.from = {r.Text("mail.from-name"), r.Text("mail.from")};
+  if (Status s = ValidateAddress(m.from.address); !s) r.Problem("mail.from", s.error());
+  m.message_id_domain = r.Text("mail.domain");
+  if (m.message_id_domain.empty()) {
+    const size_t at = m.from.address.rfind('@');
+    m.message_id_domain = at == std::string::npos ? "localhost" : m.from.address.substr(at + 1);
+  }
+  m.own_addresses = SplitList(r.Text("mail.own-addresses"));
+  m.staff_domains = SplitList(r.Text("mail.staff-domains"));
+  m.admin_address = r.Text("mail.admin");
+  m.manager_address = r.Text("mail.manager");
+  for (const char* key : {"mail.admin", "mail.manager"}) {
+    const std::string a = r.Text(key);
+    if (!a.empty()) {
+      if (Status s = ValidateAddress(a); !s) r.Problem(key, s.error());
+    }
+  }
+  m.auto_reply_cap = static_cast<int>(r.Number("mail.auto-reply-cap", 0, 100));
+  c.signing_key_secret = r.Text("mail.signing-key-file");
+  m.signing_key = r.Secret("mail.signing-key-file", true);
+}
+
+void ReadDeadlines(Reader& r, DaemonConfig& c) {
+  c.watcher.warn_working_days = static_cast<int>(r.Number("deadlines.warn-working-days", 0, 20));
+  if (const long hours = r.Number("deadlines.warn-hours", 0, 240); hours > 0) {
+    c.watcher.warn_hours = std::chrono::hours{hours};
+  }
+  Result<std::chrono::minutes> start = ParseClockTime(r.Text("deadlines.start-of-day"));
+  if (!start) r.Problem("deadlines.start-of-day", start.error());
+  c.watcher.start_of_day = start ? *start : std::chrono::minutes{9 * 60};
+  c.watcher.board_member_address = r.Text("deadlines.board-member");
+  c.watcher_interval = std::chrono::seconds{r.Number("deadlines.interval-seconds", 5, 3600)};
+  c.outbox.max_attempts = static_cast<int>(r.Number("outbox.max-attempts", 1, 1000));
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& ConfigKeys() {
+  static const std::vector<ConfigKey> keys = {
+      {"calendar.region", "england-and-wales", "bank-holiday division (the policy's wins)"},
+      {"calendar.close-of-business", "17:00", "Europe/London (the policy's wins)"},
+      {"calendar.closures", "", "office closure days, YYYY-MM-DD or A..B, comma-separated"},
+      {"calendar.removed-holidays", "", "bank holidays the office works"},
+      {"calendar.bank-holidays-file", "", "a GOV.UK bank-holidays.json"},
+      {"store.path", "/var/lib/complaintsd/complaints.db", "the SQLite database"},
+      {"policy.file", "", "the landlord's policy (default: the shipped hos-code-2024.json)"},
+      {"templates.dir", "", "the email templates (default: the shipped templates/)"},
+      {"mailbox.kind", "maildir", "maildir or imap"},
+      {"mailbox.maildir", "", "the Maildir to read (mailbox.kind = maildir)"},
+      {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
+      {"mailbox.user", "", "the IMAP login"},
+      {"mailbox.password-file", "", "secret: the IMAP password (file, chmod 600, or credential)"},
+      {"mailbox.oauth-token-file", "", "secret: an XOAUTH2 bearer token instead of a password"},
+      {"mailbox.processed-folder", "Processed", "where handled mail is moved"},
+      {"mailbox.quarantine-folder", "Quarantine", "where mail that cannot be handled is moved"},
+      {"mailbox.ca-file", "", "CA bundle to verify the IMAP server with (default: the system's)"},
+      {"mailbox.tls-verify", "true",
+       "verify the IMAP server's certificate (never off in production)"},
+      {"mailbox.poll-seconds", "60", "polling interval when the server has no IDLE"},
+      {"mailbox.outage-alert-minutes", "15", "email the admin when the mailbox is down this long"},
+      {"outbox.kind", "pickup", "pickup (a folder of .eml files) or smtp"},
+      {"outbox.pickup-dir", "", "the pickup folder (outbox.kind = pickup)"},
+      {"outbox.max-attempts", "60", "sending attempts before a message fails for good"},
+      {"smtp.url", "", "smtps://host[:465], or smtp://host[:587] with STARTTLS required"},
+      {"smtp.user", "", "the SMTP login (empty: no AUTH)"},
+      {"smtp.password-file", "", "secret: the SMTP password"},
+      {"smtp.oauth-token-file", "", "secret: an XOAUTH2 bearer token instead of a password"},
+      {"smtp.ca-file", "", "CA bundle to verify the SMTP server with"},
+      {"smtp.tls-verify", "true", "verify the SMTP server's certificate"},
+      {"mail.from", "complaints@localhost.localdomain", "our address: From of everything we send"},
+      {"mail.from-name", "Complaints", "the display name on our mail"},
+      {"mail.domain", "", "the domain of our Message-IDs (default: mail.from's)"},
+      {"mail.signing-key-file", "", "secret, required: the key that signs our Message-IDs"},
+      {"mail.own-addresses", "", "more of our own addresses: never acknowledged"},
+      {"mail.staff-domains", "", "staff's mail domains: never acknowledged"},
+      {"mail.admin", "", "told about quarantined mail and mailbox outages"},
+      {"mail.manager", "", "the complaints manager: replies, warnings, breaches, digest"},
+      {"mail.auto-reply-cap", "3", "automatic messages per recipient per 24 hours"},
+      {"deadlines.warn-working-days", "1", "warn at the start of the N-th working day before"},
+      {"deadlines.warn-hours", "0", "or warn N hours before (0: use working days)"},
+      {"deadlines.start-of-day", "09:00", "when a working day starts, for warnings"},
+      {"deadlines.board-member", "", "copied on breach notices when set"},
+      {"deadlines.interval-seconds", "60", "how often the deadline watcher runs"},
+      {"http.listen", "127.0.0.1:8025", "health and metrics listener"},
   };
   return keys;
 }
 
-std::vector<std::string> CheckDaemonConfig(const ConfigFile& file) {
-  std::vector<std::string> problems;
-  const std::vector<std::string>& known = KnownConfigKeys();
+DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& problems) {
+  DaemonConfig c;
+  c.path = file.source();
   for (const std::string& key : file.Keys()) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
+    const auto& keys = ConfigKeys();
+    if (std::none_of(keys.begin(), keys.end(), [&](const ConfigKey& k) { return key == k.key; })) {
       problems.push_back(file.source() + ": " + key + ": unknown key (see README, Configuration)");
     }
   }
   Result<CalendarSettings> calendar = ReadCalendarSettings(file);
   if (!calendar) {
     problems.push_back(calendar.error());
-  } else if (Result<BusinessHours> hours = BuildBusinessHours(*calendar); !hours) {
-    problems.push_back(file.source() + ": calendar.bank-holidays-file: " + hours.error());
+  } else {
+    c.calendar = *calendar;
+    if (Result<BusinessHours> hours = BuildBusinessHours(*calendar); !hours) {
+      problems.push_back(file.source() + ": calendar.bank-holidays-file: " + hours.error());
+    }
   }
+  Reader r(file, problems);
+  c.store_path = r.Path("store.path");
+  c.policy_file = r.Path("policy.file");
+  if (c.policy_file.empty()) c.policy_file = kShipped + "/config/policies/hos-code-2024.json";
+  c.templates_dir = r.Path("templates.dir");
+  if (c.templates_dir.empty()) c.templates_dir = kShipped + "/templates";
+  ReadMailbox(r, c.mailbox);
+  ReadSender(r, c.sender);
+  ReadMail(r, c);
+  ReadDeadlines(r, c);
+  c.http_listen = r.Text("http.listen");
+  return c;
+}
+
+std::vector<std::string> CheckDaemonConfig(const ConfigFile& file) {
+  std::vector<std::string> problems;
+  ReadDaemonConfig(file, problems);
   return problems;
 }
 
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
   Result<ConfigFile> file = ConfigFile::Load(path);
   if (!file) return Result<DaemonConfig>::Error(file.error());
-  const std::vector<std::string> problems = CheckDaemonConfig(*file);
-  if (!problems.empty()) return Result<DaemonConfig>::Error(problems.front());
-  DaemonConfig config;
-  config.path = path;
-  config.calendar = *ReadCalendarSettings(*file);
+  std::vector<std::string> problems;
+  DaemonConfig config = ReadDaemonConfig(*file, problems);
+  if (!problems.empty()) {
+    std::string all;
+    for (const std::string& p : problems) all += (all.empty() ? "" : "\n") + p;
+    return Result<DaemonConfig>::Error(all);
+  }
   return config;
 }
 

@@ -1,27 +1,78 @@
 // The daemon's whole configuration, read and checked in one place so that --check-config, start-up
-// and SIGHUP reload agree. Grows with each component; today: the working calendar.
+// and SIGHUP reload agree. Every key, its default and its meaning is in kKeys (daemon_config.cc)
+// and in the README's Configuration table. Relative paths are relative to the file's folder.
+// Secrets are named here (file paths or systemd credential names) and read through ReadSecret.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "daemon/business_hours.h"
 #include "daemon/calendar_settings.h"
+#include "daemon/case_mailer.h"
 #include "daemon/config_file.h"
+#include "daemon/deadline_watcher.h"
+#include "daemon/outbox_sender.h"
 #include "parsers/result.h"
 
 namespace complaints {
 
+struct MailboxConfig {
+  std::string kind = "maildir";  // maildir | imap
+  std::string maildir;           // for maildir
+  std::string url;               // imaps://host:993/INBOX, imap://host/INBOX (STARTTLS)
+  std::string user;
+  std::string password_secret;  // a file or credential name
+  std::string token_secret;     // XOAUTH2 bearer token instead of a password
+  std::string processed_folder = "Processed";
+  std::string quarantine_folder = "Quarantine";
+  std::string ca_file;
+  bool tls_verify = true;
+  std::chrono::seconds poll_interval{60};
+  std::chrono::minutes outage_alert_after{15};
+};
+
+struct SenderConfig {
+  std::string kind = "pickup";  // pickup | smtp
+  std::string pickup_dir;
+  std::string url;  // smtps://host:465, smtp://host:587 (STARTTLS required)
+  std::string user;
+  std::string password_secret;
+  std::string token_secret;
+  std::string ca_file;
+  bool tls_verify = true;
+};
+
 struct DaemonConfig {
   std::string path;
   CalendarSettings calendar;
+  std::string store_path;
+  std::string policy_file;
+  std::string templates_dir;
+  MailboxConfig mailbox;
+  SenderConfig sender;
+  MailSettings mail;  // mail.signing_key is filled from the secret at load
+  std::string signing_key_secret;
+  WatcherSettings watcher;
+  std::chrono::seconds watcher_interval{60};
+  OutboxSettings outbox;
+  std::string http_listen = "127.0.0.1:8025";
 };
 
-// Every problem found, one line each naming the file and key at fault; empty when the file is good.
-std::vector<std::string> CheckDaemonConfig(const ConfigFile& file);
+struct ConfigKey {
+  const char* key;
+  const char* fallback;  // "" when there is none
+  const char* meaning;
+};
+const std::vector<ConfigKey>& ConfigKeys();
 
-// The keys the daemon understands; anything else in the file is reported (a typo is not ignored).
-const std::vector<std::string>& KnownConfigKeys();
+// Reads and checks everything (secrets included); `problems` gets one line per problem, naming the
+// file and the key at fault. The result is usable only when `problems` stays empty.
+DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& problems);
+
+// Every problem found; empty when the file is good.
+std::vector<std::string> CheckDaemonConfig(const ConfigFile& file);
 
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path);
 

@@ -9,32 +9,15 @@
 #include "daemon/digest.h"
 #include "daemon/sqlite_case_store.h"
 #include "tests/daemon/fake_clock.h"
+#include "tests/daemon/fake_mail.h"
 
 namespace complaints {
 namespace {
 
+using testing::FakeClassifier;
 using testing::FakeClock;
+using testing::FakeReader;
 using testing::Instant;
-
-// The parser stand-in: raw bytes are a key into a table of facts; "unreadable" is an error.
-class FakeReader : public MailReader {
- public:
-  std::map<std::string, MailFacts> table;
-  Result<MailFacts> Read(std::string_view raw) const override {
-    const auto it = table.find(std::string(raw));
-    if (it == table.end()) return Result<MailFacts>::Error("no MIME boundary found");
-    return it->second;
-  }
-};
-
-// Labels by the first word of the text, so each test says what it wants.
-class FakeClassifier : public MessageClassifier {
- public:
-  Classification Classify(const std::string&, const std::string& text) const override {
-    const std::string word = text.substr(0, text.find(' '));
-    return {word, 0.9, word == "complaint" && text.find("unsure") != std::string::npos, {"cue"}};
-  }
-};
 
 class IntakeTest : public ::testing::Test {
  protected:

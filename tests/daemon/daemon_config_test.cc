@@ -1,0 +1,87 @@
+#include "daemon/daemon_config.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace complaints {
+namespace {
+
+class DaemonConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("daemon_config_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "key") << "a signing key\n";
+    chmod((dir_ / "key").c_str(), 0600);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::vector<std::string> Problems(const std::string& text) {
+    const std::string path = (dir_ / "c.properties").string();
+    std::ofstream(path) << text;
+    return CheckDaemonConfig(*ConfigFile::Load(path));
+  }
+
+  std::filesystem::path dir_;
+  const std::string good_ =
+      "mailbox.maildir = mail\noutbox.pickup-dir = out\nmail.signing-key-file = key\n"
+      "store.path = c.db\n";
+};
+
+TEST_F(DaemonConfigTest, AMinimalFileIsGoodAndPathsAreRelativeToIt) {
+  EXPECT_TRUE(Problems(good_).empty());
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->mailbox.maildir, (dir_ / "mail").string());
+  EXPECT_EQ(c->store_path, (dir_ / "c.db").string());
+  EXPECT_EQ(c->mail.signing_key, "a signing key");
+  EXPECT_EQ(c->mail.auto_reply_cap, 3);
+  EXPECT_EQ(c->watcher.warn_working_days, 1);
+  EXPECT_TRUE(c->mailbox.tls_verify);
+}
+
+TEST_F(DaemonConfigTest, EveryProblemNamesItsKey) {
+  const std::vector<std::string> problems = Problems(
+      "mailbox.kind = pop3\nmailbox.poll-seconds = often\nmail.from = not an address\n"
+      "outbox.kind = smtp\nsmtp.url = http://x\nmail.manger = a@b.example\n"
+      "deadlines.start-of-day = 9am\ncalendar.region = wales\n");
+  const std::string all = [&] {
+    std::string s;
+    for (const std::string& p : problems) s += p + "\n";
+    return s;
+  }();
+  for (const char* key :
+       {"mailbox.kind", "mailbox.poll-seconds", "mail.from", "smtp.url", "mail.manger: unknown key",
+        "deadlines.start-of-day", "calendar.region", "mail.signing-key-file: required"}) {
+    EXPECT_NE(all.find(key), std::string::npos) << key << "\n" << all;
+  }
+}
+
+TEST_F(DaemonConfigTest, ImapNeedsExactlyOneCredential) {
+  std::vector<std::string> p = Problems(good_ +
+                                        "mailbox.kind = imap\nmailbox.url = "
+                                        "imaps://mail.example/INBOX\nmailbox.user = u\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("set exactly one of"), std::string::npos);
+}
+
+TEST_F(DaemonConfigTest, AReadableSecretIsRefused) {
+  chmod((dir_ / "key").c_str(), 0644);
+  const std::vector<std::string> p = Problems(good_);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("mail.signing-key-file"), std::string::npos);
+  EXPECT_NE(p[0].find("chmod 600"), std::string::npos);
+}
+
+TEST_F(DaemonConfigTest, EveryKeyHasAMeaning) {
+  for (const ConfigKey& k : ConfigKeys()) EXPECT_GT(std::string(k.meaning).size(), 5u) << k.key;
+}
+
+}  // namespace
+}  // namespace complaints
