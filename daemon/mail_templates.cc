@@ -152,7 +152,11 @@ nlohmann::json SampleTemplateValues() {
           {"due_words", "Friday 4 December 2026"},
           {"due_time", "17:00"},
           {"action_words", "send the stage response"},
-          {"resident_notice_promised", true}};
+          {"resident_notice_promised", true},
+          {"state", "down"},
+          {"since", "2026-12-01T09:00:00+00:00"},
+          {"problem", "connection refused"},
+          {"mailbox", "imaps://mail.example/INBOX"}};
 }
 
 Result<MailTemplates> MailTemplates::FromSources(

@@ -1,10 +1,14 @@
 // Stand-ins for the MIME parser and the classifier, for tests of the logic above them.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <string>
 
 #include "daemon/intake.h"
+#include "daemon/london_time.h"
+#include "daemon/mailbox_watcher.h"
+#include "daemon/outbox_sender.h"
 
 namespace complaints::testing {
 
@@ -25,6 +29,79 @@ class FakeClassifier : public MessageClassifier {
   Classification Classify(const std::string&, const std::string& text) const override {
     const std::string word = text.substr(0, text.find(' '));
     return {word, 0.9, word == "complaint" && text.find("unsure") != std::string::npos, {"cue"}};
+  }
+};
+
+// A mailbox in memory: folder -> uid -> raw. Can renumber (UIDVALIDITY) and fail moves.
+class FakeSource : public MailSource {
+ public:
+  std::map<std::string, std::map<uint32_t, std::string>> folders;
+  uint32_t uidvalidity = 100;
+  uint32_t next_uid = 1;
+  int failing_moves = 0;
+  bool unreachable = false;
+
+  void Deliver(const std::string& raw) { folders["INBOX"][next_uid++] = raw; }
+  void Renumber() {
+    std::map<uint32_t, std::string> renumbered;
+    uint32_t uid = 1;
+    for (const auto& [old, raw] : folders["INBOX"]) renumbered[uid++] = raw;
+    folders["INBOX"] = renumbered;
+    next_uid = uid;
+    ++uidvalidity;
+  }
+
+  std::string Name() const override { return "fake:/INBOX"; }
+  Result<uint32_t> Open() override {
+    if (unreachable) return Result<uint32_t>::Error("connection refused");
+    return uidvalidity;
+  }
+  Result<std::vector<uint32_t>> UidsAfter(uint32_t uid) override {
+    std::vector<uint32_t> out;
+    for (const auto& [u, raw] : folders["INBOX"]) {
+      if (u > uid) out.push_back(u);
+    }
+    return out;
+  }
+  Result<std::vector<FetchedMessage>> Fetch(const std::vector<uint32_t>& uids) override {
+    std::vector<FetchedMessage> out;
+    for (uint32_t u : uids) {
+      if (folders["INBOX"].count(u)) {
+        out.push_back({u, *ParseIsoInstant("2026-06-10T09:30:00Z"), folders["INBOX"][u]});
+      }
+    }
+    return out;
+  }
+  Status Move(const std::vector<uint32_t>& uids, const std::string& folder) override {
+    if (failing_moves > 0) {
+      --failing_moves;
+      return Status::Error("connection reset");
+    }
+    for (uint32_t u : uids) {
+      folders[folder][u] = folders["INBOX"][u];
+      folders["INBOX"].erase(u);
+    }
+    return Status::Ok();
+  }
+  Status WaitForMail(std::chrono::milliseconds) override { return Status::Ok(); }
+};
+
+// Records every message handed to it and answers with the outcomes it is told to, in order
+// (then "sent").
+class FakeTransport : public MailTransport {
+ public:
+  std::deque<SendOutcome> script;
+  std::vector<std::string> delivered;
+  int attempts = 0;
+  SendOutcome Send(const OutboxItem& item) override {
+    ++attempts;
+    if (!script.empty()) {
+      SendOutcome next = script.front();
+      script.pop_front();
+      if (next.kind != SendOutcome::Kind::kSent) return next;
+    }
+    delivered.push_back(item.message_id);
+    return {SendOutcome::Kind::kSent, "250 ok"};
   }
 };
 

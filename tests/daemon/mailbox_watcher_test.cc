@@ -16,57 +16,8 @@ namespace {
 using testing::FakeClassifier;
 using testing::FakeClock;
 using testing::FakeReader;
+using testing::FakeSource;
 using testing::Instant;
-
-// A mailbox in memory: folder -> uid -> raw. Can renumber (UIDVALIDITY) and fail moves.
-class FakeSource : public MailSource {
- public:
-  std::map<std::string, std::map<uint32_t, std::string>> folders;
-  uint32_t uidvalidity = 100;
-  uint32_t next_uid = 1;
-  int failing_moves = 0;
-
-  void Deliver(const std::string& raw) { folders["INBOX"][next_uid++] = raw; }
-  void Renumber() {
-    std::map<uint32_t, std::string> renumbered;
-    uint32_t uid = 1;
-    for (const auto& [old, raw] : folders["INBOX"]) renumbered[uid++] = raw;
-    folders["INBOX"] = renumbered;
-    next_uid = uid;
-    ++uidvalidity;
-  }
-
-  std::string Name() const override { return "fake:/INBOX"; }
-  Result<uint32_t> Open() override { return uidvalidity; }
-  Result<std::vector<uint32_t>> UidsAfter(uint32_t uid) override {
-    std::vector<uint32_t> out;
-    for (const auto& [u, raw] : folders["INBOX"]) {
-      if (u > uid) out.push_back(u);
-    }
-    return out;
-  }
-  Result<std::vector<FetchedMessage>> Fetch(const std::vector<uint32_t>& uids) override {
-    std::vector<FetchedMessage> out;
-    for (uint32_t u : uids) {
-      if (folders["INBOX"].count(u)) {
-        out.push_back({u, Instant("2026-06-10T09:30:00Z"), folders["INBOX"][u]});
-      }
-    }
-    return out;
-  }
-  Status Move(const std::vector<uint32_t>& uids, const std::string& folder) override {
-    if (failing_moves > 0) {
-      --failing_moves;
-      return Status::Error("connection reset");
-    }
-    for (uint32_t u : uids) {
-      folders[folder][u] = folders["INBOX"][u];
-      folders["INBOX"].erase(u);
-    }
-    return Status::Ok();
-  }
-  Status WaitForMail(std::chrono::milliseconds) override { return Status::Ok(); }
-};
 
 class MailboxWatcherTest : public ::testing::Test {
  protected:

@@ -8,31 +8,14 @@
 
 #include "daemon/sqlite_case_store.h"
 #include "tests/daemon/fake_clock.h"
+#include "tests/daemon/fake_mail.h"
 
 namespace complaints {
 namespace {
 
 using testing::FakeClock;
+using testing::FakeTransport;
 using testing::Instant;
-
-// Records every message handed to it and answers with the outcomes it is told to, in order
-// (then "sent").
-class FakeTransport : public MailTransport {
- public:
-  std::deque<SendOutcome> script;
-  std::vector<std::string> delivered;
-  int attempts = 0;
-  SendOutcome Send(const OutboxItem& item) override {
-    ++attempts;
-    if (!script.empty()) {
-      SendOutcome next = script.front();
-      script.pop_front();
-      if (next.kind != SendOutcome::Kind::kSent) return next;
-    }
-    delivered.push_back(item.message_id);
-    return {SendOutcome::Kind::kSent, "250 ok"};
-  }
-};
 
 class OutboxSenderTest : public ::testing::Test {
  protected:

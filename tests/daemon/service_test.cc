@@ -1,0 +1,113 @@
+#include "daemon/service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "daemon/sqlite_case_store.h"
+#include "tests/daemon/fake_clock.h"
+#include "tests/daemon/fake_mail.h"
+
+namespace complaints {
+namespace {
+
+using testing::FakeClassifier;
+using testing::FakeClock;
+using testing::FakeReader;
+using testing::FakeSource;
+using testing::FakeTransport;
+using testing::Instant;
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("service_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
+    policy_ = *LoadPolicy(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/westway.json");
+    templates_ = std::make_unique<MailTemplates>(
+        *MailTemplates::Load(std::string(COMPLAINTSD_SOURCE_DIR) + "/templates"));
+    hours_ = std::make_unique<BusinessHours>(WorkingCalendar(), std::chrono::hours{17});
+    engine_ = std::make_unique<CaseEngine>(*store_, policy_, *hours_, clock_);
+    MailSettings settings;
+    settings.signing_key = "k";
+    settings.admin_address = "it@ha.example";
+    mailer_ = std::make_unique<CaseMailer>(*templates_, policy_, *hours_, settings, clock_);
+    intake_ = std::make_unique<Intake>(*store_, *engine_, *mailer_, reader_, classifier_, clock_);
+    mailbox_ = std::make_unique<MailboxWatcher>(source_, *store_, *intake_, WatcherFolders{});
+    outbox_ = std::make_unique<OutboxSender>(*store_, transport_, clock_, OutboxSettings{});
+    deadlines_ =
+        std::make_unique<DeadlineWatcher>(*store_, *mailer_, *hours_, WatcherSettings{}, clock_);
+    service_ = std::make_unique<Service>(
+        Service::Parts{mailbox_.get(), &source_, outbox_.get(), deadlines_.get(), store_.get(),
+                       mailer_.get(), &clock_},
+        Service::Timing{}, [this](const std::string& line) { log_.push_back(line); });
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+  FakeClock clock_{Instant("2026-06-10T09:30:00+01:00")};
+  std::unique_ptr<SqliteCaseStore> store_;
+  Policy policy_;
+  std::unique_ptr<MailTemplates> templates_;
+  std::unique_ptr<BusinessHours> hours_;
+  std::unique_ptr<CaseEngine> engine_;
+  std::unique_ptr<CaseMailer> mailer_;
+  std::unique_ptr<Intake> intake_;
+  FakeReader reader_;
+  FakeClassifier classifier_;
+  FakeSource source_;
+  FakeTransport transport_;
+  std::unique_ptr<MailboxWatcher> mailbox_;
+  std::unique_ptr<OutboxSender> outbox_;
+  std::unique_ptr<DeadlineWatcher> deadlines_;
+  std::unique_ptr<Service> service_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(ServiceTest, OnePassIngestsSendsAndCounts) {
+  MailFacts f;
+  f.message_id = "a@example.org";
+  f.from = {"Jo", "jo@example.org"};
+  f.subject = "boiler";
+  f.new_text = "complaint boiler";
+  reader_.table["raw"] = f;
+  source_.Deliver("raw");
+  service_->RunOnce();
+  const ServiceStatus status = service_->status();
+  EXPECT_TRUE(status.mailbox_ok);
+  EXPECT_EQ(status.counters.at("messages_ingested"), 1);
+  EXPECT_EQ(status.counters.at("cases_opened_complaint"), 1);
+  EXPECT_EQ(status.counters.at("mail_sent"), 1);
+  EXPECT_EQ(transport_.delivered.size(), 1u);
+  ASSERT_FALSE(log_.empty());
+  EXPECT_NE(log_[0].find("opened WW-2026-00001 (complaint)"), std::string::npos) << log_[0];
+  EXPECT_EQ(log_[0].find("jo@example.org"), std::string::npos);  // no personal data
+}
+
+TEST_F(ServiceTest, TellsTheAdminAfterALongOutageAndWhenItEnds) {
+  source_.unreachable = true;
+  service_->RunOnce();
+  EXPECT_FALSE(service_->status().mailbox_ok);
+  EXPECT_NE(service_->status().problem.find("connection refused"), std::string::npos);
+  clock_.Advance(std::chrono::minutes{14});
+  service_->RunOnce();
+  EXPECT_TRUE(transport_.delivered.empty());
+  clock_.Advance(std::chrono::minutes{1});
+  service_->RunOnce();
+  ASSERT_EQ(transport_.delivered.size(), 1u);
+  clock_.Advance(std::chrono::minutes{5});
+  service_->RunOnce();
+  EXPECT_EQ(transport_.delivered.size(), 1u);  // once per outage
+  source_.unreachable = false;
+  service_->RunOnce();
+  EXPECT_TRUE(service_->status().mailbox_ok);
+  EXPECT_EQ(transport_.delivered.size(), 2u);  // and the recovery
+}
+
+}  // namespace
+}  // namespace complaints
