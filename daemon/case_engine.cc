@@ -288,87 +288,95 @@ Result<CaseRecord> CaseEngine::Assign(const std::string& ref,
 }
 
 Result<CaseRecord> CaseEngine::Extend(const std::string& ref, int working_days,
-                                      const std::string& reason, const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    Deadline* respond = c.OpenDeadline(deadline_kind::kRespond);
-    if (c.status != case_status::kOpen || c.stage < 1 || respond == nullptr) {
-      return Refused(c, "only an open complaint stage awaiting its response can be extended");
-    }
-    if (working_days < 1) return Refused(c, "extend by at least one working day");
-    if (reason.empty()) return Refused(c, "an extension needs a reason (the resident is told it)");
-    StageRecord* stage = c.CurrentStage();
-    const StagePolicy& rules = *StageRules(c.stage);
-    if (rules.max_extension_days &&
-        stage->extension_days + working_days > *rules.max_extension_days) {
-      return Refused(c, stage->name + " may be extended by at most " +
-                            DaysText(*rules.max_extension_days) + " in all; " +
-                            DaysText(stage->extension_days) + " already granted");
-    }
-    const auto old_day = ToLondon(respond->due_at).day;
-    const Instant due =
-        hours_.CloseOfBusiness(hours_.calendar().AddWorkingDays(old_day, working_days));
-    respond->superseded_at = clock_.Now();
-    stage->extension_days += working_days;
-    AddDeadline(c, deadline_kind::kRespond, due);
-    h.push_back(Entry(actor, "extended",
-                      stage->name + " response moved by " + DaysText(working_days) + " to " +
-                          FormatLondonIso(due) + ": " + reason));
-    return Status::Ok();
-  });
+                                      const std::string& reason, const std::string& actor,
+                                      const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        Deadline* respond = c.OpenDeadline(deadline_kind::kRespond);
+        if (c.status != case_status::kOpen || c.stage < 1 || respond == nullptr) {
+          return Refused(c, "only an open complaint stage awaiting its response can be extended");
+        }
+        if (working_days < 1) return Refused(c, "extend by at least one working day");
+        if (reason.empty())
+          return Refused(c, "an extension needs a reason (the resident is told it)");
+        StageRecord* stage = c.CurrentStage();
+        const StagePolicy& rules = *StageRules(c.stage);
+        if (rules.max_extension_days &&
+            stage->extension_days + working_days > *rules.max_extension_days) {
+          return Refused(c, stage->name + " may be extended by at most " +
+                                DaysText(*rules.max_extension_days) + " in all; " +
+                                DaysText(stage->extension_days) + " already granted");
+        }
+        const auto old_day = ToLondon(respond->due_at).day;
+        const Instant due =
+            hours_.CloseOfBusiness(hours_.calendar().AddWorkingDays(old_day, working_days));
+        respond->superseded_at = clock_.Now();
+        stage->extension_days += working_days;
+        AddDeadline(c, deadline_kind::kRespond, due);
+        h.push_back(Entry(actor, "extended",
+                          stage->name + " response moved by " + DaysText(working_days) + " to " +
+                              FormatLondonIso(due) + ": " + reason));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Respond(const std::string& ref, const StageResponse& response,
-                                       const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (c.status != case_status::kOpen || c.stage < 1) {
-      return Refused(
-          c, "only an open complaint stage gets a stage response (status " + c.status + ")");
-    }
-    if (!IsOneOf(response.outcome, {"upheld", "partly_upheld", "not_upheld"})) {
-      return Refused(c, "outcome must be upheld, partly_upheld or not_upheld");
-    }
-    const Instant now = clock_.Now();
-    StageRecord* stage = c.CurrentStage();
-    if (!stage->acknowledged_at && StageRules(c.stage)->acknowledge_days) {
-      stage->acknowledged_at = now;
-      MeetDeadline(c, deadline_kind::kAcknowledge, now);
-      h.push_back(Entry(actor, "acknowledged", stage->name + " acknowledged by its response"));
-    }
-    stage->responded_at = now;
-    stage->outcome = response.outcome;
-    stage->apology = response.apology;
-    stage->financial = response.financial;
-    for (ActionRecord action : response.actions) {
-      action.id = 0;
-      action.stage = c.stage;
-      c.actions.push_back(action);
-    }
-    MeetDeadline(c, deadline_kind::kRespond, now);
-    c.status = std::string(case_status::kResponded);
-    std::string detail = stage->name + ": " + response.outcome;
-    if (response.apology) detail += "; apology";
-    for (const FinancialRemedy& f : response.financial) {
-      detail += "; £" + std::to_string(f.amount_pence / 100) + "." +
-                (f.amount_pence % 100 < 10 ? "0" : "") + std::to_string(f.amount_pence % 100) +
-                " for " + f.what_for;
-    }
-    if (!response.actions.empty()) {
-      detail += "; " + std::to_string(response.actions.size()) + " outstanding actions";
-    }
-    if (!response.summary.empty()) detail += ": " + response.summary;
-    const StagePolicy& rules = *StageRules(c.stage);
-    if (StageRules(c.stage + 1) != nullptr) {
-      if (rules.escalation_window_days) {
-        AddDeadline(c, deadline_kind::kEscalationWindow,
-                    hours_.DueAt(now, *rules.escalation_window_days));
-      }
-    } else {
-      detail +=
-          "; final response: the resident may refer the complaint to " + policy_.ombudsman.name;
-    }
-    h.push_back(Entry(actor, "responded", detail));
-    return Status::Ok();
-  });
+                                       const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (c.status != case_status::kOpen || c.stage < 1) {
+          return Refused(
+              c, "only an open complaint stage gets a stage response (status " + c.status + ")");
+        }
+        if (!IsOneOf(response.outcome, {"upheld", "partly_upheld", "not_upheld"})) {
+          return Refused(c, "outcome must be upheld, partly_upheld or not_upheld");
+        }
+        const Instant now = clock_.Now();
+        StageRecord* stage = c.CurrentStage();
+        if (!stage->acknowledged_at && StageRules(c.stage)->acknowledge_days) {
+          stage->acknowledged_at = now;
+          MeetDeadline(c, deadline_kind::kAcknowledge, now);
+          h.push_back(Entry(actor, "acknowledged", stage->name + " acknowledged by its response"));
+        }
+        stage->responded_at = now;
+        stage->outcome = response.outcome;
+        stage->apology = response.apology;
+        stage->financial = response.financial;
+        for (ActionRecord action : response.actions) {
+          action.id = 0;
+          action.stage = c.stage;
+          c.actions.push_back(action);
+        }
+        MeetDeadline(c, deadline_kind::kRespond, now);
+        c.status = std::string(case_status::kResponded);
+        std::string detail = stage->name + ": " + response.outcome;
+        if (response.apology) detail += "; apology";
+        for (const FinancialRemedy& f : response.financial) {
+          detail += "; £" + std::to_string(f.amount_pence / 100) + "." +
+                    (f.amount_pence % 100 < 10 ? "0" : "") + std::to_string(f.amount_pence % 100) +
+                    " for " + f.what_for;
+        }
+        if (!response.actions.empty()) {
+          detail += "; " + std::to_string(response.actions.size()) + " outstanding actions";
+        }
+        if (!response.summary.empty()) detail += ": " + response.summary;
+        const StagePolicy& rules = *StageRules(c.stage);
+        if (StageRules(c.stage + 1) != nullptr) {
+          if (rules.escalation_window_days) {
+            AddDeadline(c, deadline_kind::kEscalationWindow,
+                        hours_.DueAt(now, *rules.escalation_window_days));
+          }
+        } else {
+          detail +=
+              "; final response: the resident may refer the complaint to " + policy_.ombudsman.name;
+        }
+        h.push_back(Entry(actor, "responded", detail));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Amend(const std::string& ref, const Hook& change) {
@@ -436,64 +444,72 @@ Result<CaseRecord> CaseEngine::Escalate(const std::string& ref, const std::strin
 }
 
 Result<CaseRecord> CaseEngine::Resolve(const std::string& ref, const std::string& summary,
-                                       const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    const Instant now = clock_.Now();
-    StageRecord* stage = c.CurrentStage();
-    if (c.type == CaseType::kComplaint && c.status == case_status::kPreFormal) {
-      stage->responded_at = now;
-      stage->outcome = "resolved";
-      MeetDeadline(c, deadline_kind::kPreFormalResolve, now);
-      c.status = std::string(case_status::kResolved);
-      if (policy_.pre_formal->escalate_within_days) {
-        AddDeadline(c, deadline_kind::kPreFormalWindow,
-                    hours_.DueAt(now, *policy_.pre_formal->escalate_within_days));
-      }
-      h.push_back(Entry(actor, "resolved", policy_.pre_formal->name + ": " + summary));
-      return Status::Ok();
-    }
-    if (c.type != CaseType::kComplaint && c.status == case_status::kOpen) {
-      stage->responded_at = now;
-      stage->outcome = "resolved";
-      c.status = std::string(case_status::kClosed);
-      c.closed_at = now;
-      h.push_back(Entry(actor, "resolved", summary));
-      return Status::Ok();
-    }
-    return Refused(c, "status " + c.status + ": resolve ends a quick fix, an informal step or a " +
-                          "comment, compliment, service request or ASB report; a formal stage " +
-                          "gets 'respond'");
-  });
+                                       const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        const Instant now = clock_.Now();
+        StageRecord* stage = c.CurrentStage();
+        if (c.type == CaseType::kComplaint && c.status == case_status::kPreFormal) {
+          stage->responded_at = now;
+          stage->outcome = "resolved";
+          MeetDeadline(c, deadline_kind::kPreFormalResolve, now);
+          c.status = std::string(case_status::kResolved);
+          if (policy_.pre_formal->escalate_within_days) {
+            AddDeadline(c, deadline_kind::kPreFormalWindow,
+                        hours_.DueAt(now, *policy_.pre_formal->escalate_within_days));
+          }
+          h.push_back(Entry(actor, "resolved", policy_.pre_formal->name + ": " + summary));
+          return Status::Ok();
+        }
+        if (c.type != CaseType::kComplaint && c.status == case_status::kOpen) {
+          stage->responded_at = now;
+          stage->outcome = "resolved";
+          c.status = std::string(case_status::kClosed);
+          c.closed_at = now;
+          h.push_back(Entry(actor, "resolved", summary));
+          return Status::Ok();
+        }
+        return Refused(c,
+                       "status " + c.status + ": resolve ends a quick fix, an informal step or a " +
+                           "comment, compliment, service request or ASB report; a formal stage " +
+                           "gets 'respond'");
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Refuse(const std::string& ref, const std::string& reason_code,
-                                      const std::string& detail, const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (c.type != CaseType::kComplaint) return Refused(c, "only complaints are refused");
-    if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
-      return Refused(c, "is already " + c.status);
-    }
-    const RefusalReason* reason = policy_.FindRefusalReason(reason_code);
-    if (reason == nullptr) {
-      std::string codes;
-      for (const RefusalReason& r : policy_.refusal_reasons) {
-        codes += (codes.empty() ? "" : ", ") + r.code;
-      }
-      return Refused(c, "'" + reason_code + "' is not a refusal reason of policy " + policy_.id +
-                            " (" + codes + ")");
-    }
-    const Instant now = clock_.Now();
-    SupersedeOpenDeadlines(c, now);
-    c.status = std::string(case_status::kRefused);
-    c.refusal_reason = reason->code + (detail.empty() ? "" : ": " + detail);
-    c.closed_at = now;
-    std::erase(c.flags, "late-escalation-request");
-    h.push_back(Entry(actor, "refused",
-                      reason->text + (detail.empty() ? "" : " (" + detail + ")") +
-                          "; the resident is told the reasons and may go to " +
-                          policy_.ombudsman.name));
-    return Status::Ok();
-  });
+                                      const std::string& detail, const std::string& actor,
+                                      const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (c.type != CaseType::kComplaint) return Refused(c, "only complaints are refused");
+        if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
+          return Refused(c, "is already " + c.status);
+        }
+        const RefusalReason* reason = policy_.FindRefusalReason(reason_code);
+        if (reason == nullptr) {
+          std::string codes;
+          for (const RefusalReason& r : policy_.refusal_reasons) {
+            codes += (codes.empty() ? "" : ", ") + r.code;
+          }
+          return Refused(c, "'" + reason_code + "' is not a refusal reason of policy " +
+                                policy_.id + " (" + codes + ")");
+        }
+        const Instant now = clock_.Now();
+        SupersedeOpenDeadlines(c, now);
+        c.status = std::string(case_status::kRefused);
+        c.refusal_reason = reason->code + (detail.empty() ? "" : ": " + detail);
+        c.closed_at = now;
+        std::erase(c.flags, "late-escalation-request");
+        h.push_back(Entry(actor, "refused",
+                          reason->text + (detail.empty() ? "" : " (" + detail + ")") +
+                              "; the resident is told the reasons and may go to " +
+                              policy_.ombudsman.name));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Close(const std::string& ref, const std::string& note,

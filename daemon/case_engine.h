@@ -69,9 +69,9 @@ class CaseEngine {
                             const std::string& actor);
   // Moves the response deadline by `working_days`, within the policy's cap for the stage.
   Result<CaseRecord> Extend(const std::string& ref, int working_days, const std::string& reason,
-                            const std::string& actor);
+                            const std::string& actor, const Hook& after = nullptr);
   Result<CaseRecord> Respond(const std::string& ref, const StageResponse& response,
-                             const std::string& actor);
+                             const std::string& actor, const Hook& after = nullptr);
   // The resident asks for the next stage (default: now). A request outside the policy's window is
   // recorded and flagged for a staff decision (status escalation_review) unless `accept_late`.
   Result<CaseRecord> Escalate(const std::string& ref, const std::string& actor,
@@ -82,10 +82,11 @@ class CaseEngine {
   // Ends the pre-formal step (quick fix / informal) or a comment, compliment, service request or
   // ASB report's simple flow.
   Result<CaseRecord> Resolve(const std::string& ref, const std::string& summary,
-                             const std::string& actor);
+                             const std::string& actor, const Hook& after = nullptr);
   // Refuses the complaint with one of the policy's reasons (its code).
   Result<CaseRecord> Refuse(const std::string& ref, const std::string& reason_code,
-                            const std::string& detail, const std::string& actor);
+                            const std::string& detail, const std::string& actor,
+                            const Hook& after = nullptr);
   Result<CaseRecord> Close(const std::string& ref, const std::string& note,
                            const std::string& actor);
   Result<CaseRecord> Reopen(const std::string& ref, const std::string& reason,

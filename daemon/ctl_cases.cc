@@ -203,8 +203,60 @@ void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
 }
 
 // Runs one verb; `ref` is the positional reference where the verb takes one.
+// The letter a staff action sends the resident, queued with the change; none without a mailer.
+CaseEngine::Hook Letter(CtlSession& session, const std::string& template_name,
+                        nlohmann::json extra) {
+  if (!session.mailer) return nullptr;
+  return [&session, template_name, extra](StoreTransaction& txn, CaseRecord& c,
+                                          std::vector<HistoryEntry>& h) -> Status {
+    Result<Contact> resident = session.store->GetContact(c.contact_id);
+    if (!resident) return resident.status();
+    if (resident->emails.empty()) {
+      h.push_back({session.clock.Now(), "complaintsctl", "mail_not_sent",
+                   template_name + ": the resident has no email address; send it by post"});
+      return Status::Ok();
+    }
+    CaseMailer::Outgoing mail;
+    mail.template_name = template_name;
+    mail.to = {resident->name, resident->emails.front()};
+    mail.values = session.mailer->CaseValues(c, *resident);
+    for (const auto& [key, value] : extra.items()) mail.values[key] = value;
+    mail.automatic = false;  // written by a person
+    mail.case_id = c.id;
+    mail.reference = c.reference;
+    mail.unique = template_name + "-v" + std::to_string(c.version);
+    std::string why;
+    Result<std::optional<OutboxItem>> queued = session.mailer->Queue(txn, mail, &why);
+    if (!queued) return queued.status();
+    h.push_back({session.clock.Now(), "complaintsctl",
+                 queued.value() ? "mail_queued" : "mail_suppressed",
+                 queued.value() ? template_name + " to the resident" : why});
+    return Status::Ok();
+  };
+}
+
+std::string OutcomeWords(const std::string& outcome) {
+  if (outcome == "upheld") return "upheld";
+  if (outcome == "partly_upheld") return "upheld in part";
+  return "not upheld";
+}
+
+std::string RemedyWords(const StageResponse& r) {
+  std::string out = r.apology ? "an apology" : "";
+  for (const FinancialRemedy& f : r.financial) {
+    const std::string pence = std::to_string(f.amount_pence % 100);
+    out += (out.empty() ? "" : "; ") + std::string("£") + std::to_string(f.amount_pence / 100) +
+           "." + (pence.size() < 2 ? "0" : "") + pence + " for " + f.what_for;
+  }
+  for (const ActionRecord& a : r.actions) {
+    out += (out.empty() ? "" : "; ") + a.description +
+           (a.due_on ? " by " + FormatDay(*a.due_on) : std::string());
+  }
+  return out;
+}
+
 Result<CaseRecord> Change(const std::string& verb, const std::string& ref, const CommandLine& line,
-                          CaseEngine& engine, const std::string& actor) {
+                          CaseEngine& engine, const std::string& actor, CtlSession& session) {
   using R = Result<CaseRecord>;
   auto need = [&](const std::string& name) { return Required(line, name); };
   if (verb == "ack") {
@@ -229,12 +281,16 @@ Result<CaseRecord> Change(const std::string& verb, const std::string& ref, const
     if (!n) return R(n.status());
     Result<std::string> reason = need("reason");
     if (!reason) return R(reason.status());
-    return engine.Extend(ref, static_cast<int>(*n), *reason, actor);
+    return engine.Extend(ref, static_cast<int>(*n), *reason, actor,
+                         Letter(session, "extension", {{"extension_reason", *reason}}));
   }
   if (verb == "respond") {
     Result<StageResponse> response = ReadResponse(line);
     if (!response) return R(response.status());
-    return engine.Respond(ref, *response, actor);
+    return engine.Respond(ref, *response, actor,
+                          Letter(session, "stage-response-cover",
+                                 {{"outcome_words", OutcomeWords(response->outcome)},
+                                  {"remedy", RemedyWords(*response)}}));
   }
   if (verb == "escalate") {
     Result<std::optional<Instant>> at = OptionalInstant(line, "at");
@@ -244,12 +300,22 @@ Result<CaseRecord> Change(const std::string& verb, const std::string& ref, const
   if (verb == "resolve") {
     Result<std::string> summary = need("summary");
     if (!summary) return R(summary.status());
-    return engine.Resolve(ref, *summary, actor);
+    Result<CaseRecord> c = session.store->FindCase(ref);
+    const bool quick_fix = c && c->type == CaseType::kComplaint && c->stage == 0 &&
+                           session.policy.pre_formal &&
+                           session.policy.pre_formal->kind == "quick_fix";
+    return engine.Resolve(
+        ref, *summary, actor,
+        quick_fix ? Letter(session, "quick-fix-confirmation", {{"resolution", *summary}})
+                  : nullptr);
   }
   if (verb == "refuse") {
     Result<std::string> reason = need("reason");
     if (!reason) return R(reason.status());
-    return engine.Refuse(ref, *reason, line.Get("detail").value_or(""), actor);
+    const RefusalReason* known = session.policy.FindRefusalReason(*reason);
+    return engine.Refuse(
+        ref, *reason, line.Get("detail").value_or(""), actor,
+        Letter(session, "refusal", {{"refusal_reason", known ? known->text : *reason}}));
   }
   if (verb == "close") return engine.Close(ref, line.Get("note").value_or(""), actor);
   if (verb == "reopen") {
@@ -382,7 +448,7 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
     if (!id) return Fail(err, verb, id.error(), 2);
     changed = engine.CompleteAction(words[0], *id, actor);
   } else {
-    changed = Change(verb, words[0], *line, engine, actor);
+    changed = Change(verb, words[0], *line, engine, actor, session);
   }
   if (!changed)
     return Fail(err, verb, changed.error(),

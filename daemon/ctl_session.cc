@@ -4,6 +4,8 @@
 
 #include "daemon/calendar_settings.h"
 #include "daemon/config_file.h"
+#include "daemon/daemon_config.h"
+#include "daemon/mail_templates.h"
 
 namespace complaints {
 
@@ -15,23 +17,33 @@ std::string DefaultPolicyPath() {
 Status OpenCtlSession(const CommandLine& line, CtlSession& s) {
   std::string db = "complaints.db";
   if (const char* env = std::getenv("COMPLAINTSD_DB")) db = env;
+  std::string policy_path = DefaultPolicyPath();
+  CalendarSettings calendar;
+  std::optional<DaemonConfig> daemon;
+  if (auto config = line.Get("config")) {
+    Result<DaemonConfig> loaded = LoadDaemonConfig(*config);
+    if (!loaded) return loaded.status();
+    daemon = std::move(loaded).value();
+    db = daemon->store_path;
+    policy_path = daemon->policy_file;
+    calendar = daemon->calendar;
+  }
   db = line.Get("db").value_or(db);
-  Result<Policy> policy = LoadPolicy(line.Get("policy").value_or(DefaultPolicyPath()));
+  Result<Policy> policy = LoadPolicy(line.Get("policy").value_or(policy_path));
   if (!policy) return policy.status();
   s.policy = std::move(policy).value();
-  CalendarSettings calendar;
-  if (auto config = line.Get("config")) {
-    Result<ConfigFile> file = ConfigFile::Load(*config);
-    if (!file) return file.status();
-    Result<CalendarSettings> read = ReadCalendarSettings(*file);
-    if (!read) return read.status();
-    calendar = *read;
-  }
   calendar.division = s.policy.division;  // the policy's division and hours win
   calendar.close_of_business = s.policy.close_of_business;
   Result<BusinessHours> hours = BuildBusinessHours(calendar);
   if (!hours) return hours.status();
   s.hours = *hours;
+  if (daemon) {
+    Result<MailTemplates> templates = MailTemplates::Load(daemon->templates_dir);
+    if (!templates) return templates.status();
+    s.templates = std::make_unique<MailTemplates>(std::move(templates).value());
+    s.mailer =
+        std::make_unique<CaseMailer>(*s.templates, s.policy, *s.hours, daemon->mail, s.clock);
+  }
   Result<std::unique_ptr<SqliteCaseStore>> store = SqliteCaseStore::Open(db);
   if (!store) return store.status();
   s.store = std::move(store).value();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "daemon/business_hours.h"
+#include "daemon/case_mailer.h"
 #include "daemon/clock.h"
 #include "daemon/command_line.h"
 #include "daemon/policy.h"
@@ -19,12 +20,18 @@ struct CtlSession {
   Policy policy;
   std::optional<BusinessHours> hours;
   SystemClock clock;
+  // With --config (the daemon's configuration file): letters to residents are queued in the
+  // outbox, which the daemon sends. Without it, nothing is sent.
+  std::unique_ptr<MailTemplates> templates;
+  std::unique_ptr<CaseMailer> mailer;
 };
 
 // The shipped hos-code-2024 policy, unless $COMPLAINTSD_POLICY names another.
 std::string DefaultPolicyPath();
 
-// Reads --db, --policy and --config from `line` (each command declares them).
+// Reads --db, --policy and --config from `line` (each command declares them). --config names the
+// daemon's configuration: its store, policy, calendar and mail settings are used, and --db and
+// --policy override the first two.
 Status OpenCtlSession(const CommandLine& line, CtlSession& session);
 
 }  // namespace complaints

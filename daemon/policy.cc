@@ -238,7 +238,7 @@ void ReadOmbudsman(Reader& top, Policy& policy) {
 void ReadTop(Reader& top, Policy& policy) {
   top.OnlyKeys({"id", "name", "landlord", "source", "reference_format", "region",
                 "close_of_business", "pre_formal", "stages", "exclusions", "remedies", "ombudsman",
-                "notes"});
+                "notes", "promises_late_notice"});
   policy.id = top.String("id", true);
   policy.name = top.String("name", true);
   policy.landlord = top.String("landlord", true);
@@ -249,6 +249,7 @@ void ReadTop(Reader& top, Policy& policy) {
       top.Fail("reference_format", s.error());
     }
   }
+  policy.promises_late_notice = top.Bool("promises_late_notice", false);
   const std::string region = top.String("region", false);
   if (!region.empty()) {
     Result<Division> division = ParseDivision(region);

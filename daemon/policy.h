@@ -72,6 +72,7 @@ struct Policy {
   std::optional<int> exclusion_max_age_months;
   std::vector<RefusalReason> refusal_reasons;
   bool compensation_financial_loss_only = false;
+  bool promises_late_notice = false;  // tells the resident in writing when a target will be missed
   OmbudsmanDetails ombudsman;
   std::vector<std::string> notes;
 

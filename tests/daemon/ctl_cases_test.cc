@@ -3,15 +3,37 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
 #include "daemon/ctl.h"
+#include "daemon/sqlite_case_store.h"
 
 namespace complaints {
 namespace {
+
+// The message with quoted-printable soft line breaks and escapes undone, for searching.
+std::string Decoded(const std::string& raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '=' && i + 2 < raw.size() && raw[i + 1] == '\r' && raw[i + 2] == '\n') {
+      i += 2;
+    } else if (raw[i] == '=' && i + 2 < raw.size() && std::isxdigit(raw[i + 1]) &&
+               std::isxdigit(raw[i + 2])) {
+      out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += raw[i];
+    }
+  }
+  return out;
+}
 
 struct CtlRun {
   int code;
@@ -123,6 +145,41 @@ TEST_F(CtlCasesTest, DeadlinesListsOverdueAndComingWork) {
   EXPECT_EQ(first["kind"], "acknowledge");
   EXPECT_TRUE(first["overdue"].get<bool>());
   EXPECT_EQ(Ctl({"deadlines", "--due-within", "soon"}).code, 2);
+}
+
+TEST_F(CtlCasesTest, WithTheDaemonsConfigStaffActionsWriteToTheResident) {
+  std::ofstream(dir_ / "key") << "k\n";
+  chmod((dir_ / "key").c_str(), 0600);
+  std::ofstream(dir_ / "d.properties")
+      << "store.path = c.db\nmailbox.maildir = m\noutbox.pickup-dir = o\n"
+         "mail.signing-key-file = key\nmail.from = complaints@westway.example\n"
+         "policy.file = "
+      << COMPLAINTSD_SOURCE_DIR << "/config/policies/westway.json\n";
+  const std::string config = (dir_ / "d.properties").string();
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--config", config});
+    std::ostringstream out, err;
+    const int code = RunCtl(args, out, err);
+    EXPECT_EQ(code, 0) << err.str();
+    return out.str();
+  };
+  run({"cases", "open", "--type=complaint", "--channel=phone", "--name=Jo Bloggs",
+       "--email=jo@example.org", "--received=2026-06-10T09:30:00+01:00"});
+  run({"cases", "extend", "WW-2026-00001", "--working-days", "3", "--reason",
+       "we are waiting for a surveyor"});
+  run({"cases", "refuse", "WW-2026-00001", "--reason", "older-than-limit"});
+  auto store = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
+  const auto outbox = *store->OutboxFor(store->FindCase("WW-2026-00001")->id);
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[0].kind, "extension");
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"jo@example.org"});
+  const std::string extension = Decoded(outbox[0].raw);
+  EXPECT_NE(extension.find("Why: we are waiting for a surveyor"), std::string::npos);
+  EXPECT_NE(extension.find("by Monday 29 June 2026"), std::string::npos) << extension;
+  EXPECT_NE(extension.find("Housing Ombudsman"), std::string::npos);
+  EXPECT_EQ(outbox[1].kind, "refusal");
+  EXPECT_NE(Decoded(outbox[1].raw).find("because it happened more than six months ago"),
+            std::string::npos);
 }
 
 TEST_F(CtlCasesTest, PhoneCallsAndVisitsAreLogged) {
