@@ -5,6 +5,7 @@
 #include "daemon/ctl_calendar.h"
 #include "daemon/ctl_cases.h"
 #include "daemon/ctl_deadlines.h"
+#include "daemon/ctl_parse.h"
 #include "daemon/ctl_policy.h"
 #include "daemon/ctl_templates.h"
 #include "daemon/london_time.h"
@@ -24,6 +25,7 @@ constexpr Entry kCommands[] = {
     {"calendar", RunCalendarCommand, "bank holidays, working days and due times"},
     {"cases", RunCasesCommand, "open, progress, list and show cases"},
     {"deadlines", RunDeadlinesCommand, "open deadlines due soon, and overdue ones"},
+    {"parse", RunParseCommand, "what the MIME parser makes of message files"},
     {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},
     {"templates", RunTemplatesCommand, "check the email templates, or show one with sample values"},
 };

@@ -1,0 +1,188 @@
+#include "parsers/mail_text.h"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <vector>
+
+namespace complaints {
+namespace {
+
+bool IsBlock(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_TITLE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Iterative walk (no recursion: hostile nesting must not exhaust the stack).
+void Walk(const GumboNode* root, std::string& out) {
+  struct Item {
+    const GumboNode* node;
+    bool closing;
+  };
+  std::vector<Item> stack = {{root, false}};
+  while (!stack.empty()) {
+    const Item item = stack.back();
+    stack.pop_back();
+    const GumboNode* node = item.node;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+        node->type == GUMBO_NODE_WHITESPACE) {
+      out += node->v.text.text;
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) continue;
+    const GumboTag tag = node->type == GUMBO_NODE_ELEMENT ? node->v.element.tag : GUMBO_TAG_HTML;
+    if (item.closing) {
+      if (IsBlock(tag)) out += '\n';
+      continue;
+    }
+    if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_HEAD) continue;
+    if (tag == GUMBO_TAG_BR) {
+      out += '\n';
+      continue;
+    }
+    if (IsBlock(tag)) out += '\n';
+    if (tag == GUMBO_TAG_LI) out += "- ";
+    stack.push_back({node, true});
+    const GumboVector& children =
+        node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
+    for (unsigned i = children.length; i > 0; --i) {
+      stack.push_back({static_cast<const GumboNode*>(children.data[i - 1]), false});
+    }
+  }
+}
+
+std::string Trim(std::string_view s) {
+  size_t a = 0, b = s.size();
+  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r')) ++a;
+  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
+  return std::string(s.substr(a, b - a));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// Where quoted history starts, or npos.
+bool IsHistoryStart(const std::vector<std::string>& lines, size_t i) {
+  const std::string line = Trim(lines[i]);
+  const std::string lower = Lower(line);
+  if (StartsWith(lower, "-----original message-----") ||
+      StartsWith(lower, "-------- original message") ||
+      StartsWith(lower, "-------- forwarded message") ||
+      StartsWith(lower, "---------- forwarded message") || StartsWith(lower, "begin forwarded")) {
+    return true;
+  }
+  if (StartsWith(line, ">")) return true;
+  // "On Mon, 1 Jan 2026 at 10:00, Someone <a@b> wrote:" (possibly wrapped onto two lines).
+  if (StartsWith(lower, "on ")) {
+    const std::string joined =
+        lower + (i + 1 < lines.size() ? " " + Lower(Trim(lines[i + 1])) : "");
+    const size_t wrote = joined.find("wrote:");
+    if (wrote != std::string::npos && wrote < 300) return true;
+  }
+  // Outlook: "From: ..." followed within a few lines by "Sent:" or "Date:".
+  if (StartsWith(lower, "from:")) {
+    for (size_t k = i + 1; k < lines.size() && k <= i + 4; ++k) {
+      const std::string next = Lower(Trim(lines[k]));
+      if (StartsWith(next, "sent:") || StartsWith(next, "date:")) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string TidyText(std::string_view text) {
+  std::string out;
+  int blank = 0;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string t = line;
+    while (!t.empty() && (t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.pop_back();
+    // Non-breaking spaces from HTML become plain ones.
+    for (size_t p; (p = t.find("\xC2\xA0")) != std::string::npos;) t.replace(p, 2, " ");
+    if (Trim(t).empty()) {
+      if (++blank > 1 || out.empty()) continue;
+      out += '\n';
+    } else {
+      blank = 0;
+      out += t + '\n';
+    }
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+std::string HtmlToText(std::string_view html) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 100;
+  GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
+  std::string out;
+  Walk(output->document, out);
+  gumbo_destroy_output(&options, output);
+  return TidyText(out);
+}
+
+std::string NewText(std::string_view text) {
+  std::vector<std::string> lines;
+  std::istringstream in{std::string(text)};
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  size_t end = lines.size();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string t = lines[i];
+    if (t == "-- " || t == "--" || t == "-- \r" || IsHistoryStart(lines, i)) {
+      end = i;
+      break;
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < end; ++i) out += lines[i] + "\n";
+  const std::string tidy = TidyText(out);
+  // A reply written below the quote (bottom-posting) leaves nothing above: keep what follows
+  // the last quoted line.
+  if (tidy.empty()) {
+    size_t last_quote = lines.size();
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (StartsWith(Trim(lines[i]), ">")) last_quote = i;
+    }
+    std::string after;
+    for (size_t i = last_quote == lines.size() ? 0 : last_quote + 1; i < lines.size(); ++i) {
+      after += lines[i] + "\n";
+    }
+    return last_quote == lines.size() ? std::string() : TidyText(after);
+  }
+  return tidy;
+}
+
+}  // namespace complaints
