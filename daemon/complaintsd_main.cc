@@ -1,38 +1,73 @@
-// complaintsd: the daemon. A Poco ServerApplication; main is wiring only.
+// complaintsd: the daemon. A Poco ServerApplication; this file is wiring only.
 //
-// Today it loads and checks its configuration (--check-config). The mailbox watcher, outbox sender
-// and deadline watcher are wired in here as they land (issues 6-10); until then, running it without
-// --check-config says so and exits non-zero rather than pretending to watch a mailbox.
+//   complaintsd --config FILE               run (foreground; systemd Type=notify)
+//   complaintsd --config FILE --once        one pass of everything, then exit
+//   complaintsd --config FILE --check-config
+//   complaintsd --daemon --pidfile FILE ... (outside systemd; Poco's options)
+//
+// SIGTERM/SIGINT: finish the message in hand, leave the outbox consistent, exit 0. SIGHUP: reload
+// the configuration, policy and templates; a broken new configuration is reported and the old
+// one kept.
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
+#include <systemd/sd-daemon.h>
 
+#include <atomic>
+#include <csignal>
 #include <iostream>
+#include <mutex>
 
 #include "daemon/config_file.h"
 #include "daemon/daemon_config.h"
 #include "daemon/london_time.h"
+#include "daemon/runtime.h"
+#include "daemon/status_server.h"
 
 namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
+std::atomic<bool> g_interrupt{false};  // set by either: ends the current wait
+
+extern "C" void OnSignal(int signal) {
+  if (signal == SIGHUP) {
+    g_reload = true;
+  } else {
+    g_stop = true;
+  }
+  g_interrupt = true;
+}
+
+void InstallSignalHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigemptyset(&action.sa_mask);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaction(s, &action, nullptr);
+}
+
+void Log(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::cerr << "complaintsd: " << line << std::endl;
+  sd_notify(0, "WATCHDOG=1");  // every message handled is a sign of life
+}
 
 class Complaintsd : public Poco::Util::ServerApplication {
  protected:
   void defineOptions(Poco::Util::OptionSet& options) override {
     ServerApplication::defineOptions(options);
+    auto flag = Poco::Util::OptionCallback<Complaintsd>(this, &Complaintsd::SetFlag);
     options.addOption(
-        Poco::Util::Option("config", "c", "configuration file")
-            .argument("FILE")
-            .callback(Poco::Util::OptionCallback<Complaintsd>(this, &Complaintsd::SetValue)));
+        Poco::Util::Option("config", "c", "configuration file").argument("FILE").callback(flag));
     options.addOption(
-        Poco::Util::Option("check-config", "", "check the configuration and exit")
-            .callback(Poco::Util::OptionCallback<Complaintsd>(this, &Complaintsd::SetFlag)));
+        Poco::Util::Option("check-config", "", "check the configuration and exit").callback(flag));
     options.addOption(
-        Poco::Util::Option("version", "", "print the version and exit")
-            .callback(Poco::Util::OptionCallback<Complaintsd>(this, &Complaintsd::SetFlag)));
+        Poco::Util::Option("once", "", "one pass of everything, then exit").callback(flag));
     options.addOption(
-        Poco::Util::Option("help", "h", "show this help")
-            .callback(Poco::Util::OptionCallback<Complaintsd>(this, &Complaintsd::SetFlag)));
+        Poco::Util::Option("version", "", "print the version and exit").callback(flag));
+    options.addOption(Poco::Util::Option("help", "h", "show this help").callback(flag));
   }
 
   int main(const std::vector<std::string>& args) override {
@@ -59,29 +94,101 @@ class Complaintsd : public Poco::Util::ServerApplication {
       std::cerr << "complaintsd: missing --config FILE\n";
       return EXIT_USAGE;
     }
-    complaints::Result<complaints::ConfigFile> file = complaints::ConfigFile::Load(config_path_);
-    if (!file) {
-      std::cerr << "complaintsd: " << file.error() << '\n';
-      return EXIT_CONFIG;
-    }
-    const std::vector<std::string> problems = complaints::CheckDaemonConfig(*file);
-    for (const std::string& p : problems) std::cerr << p << '\n';
-    if (!problems.empty()) return EXIT_CONFIG;
+    complaints::Result<complaints::DaemonConfig> config = Check();
+    if (!config) return EXIT_CONFIG;
     if (check_only_) {
       std::cout << "ok\n";
       return EXIT_OK;
     }
-    std::cerr << "complaintsd: configuration ok; mail ingestion is not built yet, so there is "
-                 "nothing to run (use --check-config)\n";
-    return EXIT_SOFTWARE;
+    return Serve(*config);
   }
 
  private:
-  void SetValue(const std::string& name, const std::string& value) {
-    if (name == "config") config_path_ = value;
+  // Reads and checks the configuration, printing every problem; then builds nothing.
+  complaints::Result<complaints::DaemonConfig> Check() {
+    complaints::Result<complaints::ConfigFile> file = complaints::ConfigFile::Load(config_path_);
+    if (!file) {
+      std::cerr << "complaintsd: " << file.error() << '\n';
+      return complaints::Result<complaints::DaemonConfig>::Error(file.error());
+    }
+    std::vector<std::string> problems;
+    complaints::DaemonConfig config = complaints::ReadDaemonConfig(*file, problems);
+    for (const std::string& p : problems) std::cerr << p << '\n';
+    if (!problems.empty()) {
+      return complaints::Result<complaints::DaemonConfig>::Error(problems.front());
+    }
+    return config;
   }
-  void SetFlag(const std::string& name, const std::string&) {
+
+  int Serve(const complaints::DaemonConfig& first) {
+    complaints::SystemClock clock;
+    complaints::Result<std::unique_ptr<complaints::Runtime>> built =
+        complaints::Runtime::Build(first, clock, Log);
+    if (!built) {
+      std::cerr << "complaintsd: " << built.error() << '\n';
+      return EXIT_CONFIG;
+    }
+    std::unique_ptr<complaints::Runtime> runtime = std::move(built).value();
+    if (once_) {
+      runtime->service().RunOnce();
+      const complaints::ServiceStatus status = runtime->service().status();
+      if (!status.mailbox_ok) std::cerr << "complaintsd: " << status.problem << '\n';
+      return status.mailbox_ok && status.store_ok ? EXIT_OK : EXIT_TEMPFAIL;
+    }
+    InstallSignalHandlers();
+    std::mutex runtime_mutex;  // the status server reads the runtime while it may be replaced
+    auto server = complaints::StatusServer::Start(
+        first.http_listen,
+        [&] {
+          std::lock_guard<std::mutex> lock(runtime_mutex);
+          return runtime->service().status();
+        },
+        [&] {
+          std::lock_guard<std::mutex> lock(runtime_mutex);
+          return runtime->Gauges();
+        },
+        clock);
+    if (!server) {
+      std::cerr << "complaintsd: " << server.error() << '\n';
+      return EXIT_CONFIG;
+    }
+    Log("started: " + first.path + ", health on " + first.http_listen);
+    sd_notify(0, "READY=1");
+    while (!g_stop) {
+      g_interrupt = false;
+      runtime->service().Run(g_interrupt);
+      sd_notify(0, "WATCHDOG=1");
+      if (g_reload.exchange(false) && !g_stop) Reload(clock, runtime, runtime_mutex);
+    }
+    sd_notify(0, "STOPPING=1");
+    Log("stopping: the message in hand is finished, the outbox is consistent");
+    return EXIT_OK;
+  }
+
+  void Reload(complaints::SystemClock& clock, std::unique_ptr<complaints::Runtime>& runtime,
+              std::mutex& runtime_mutex) {
+    sd_notify(0, "RELOADING=1");
+    complaints::Result<complaints::DaemonConfig> config = Check();
+    if (config) {
+      complaints::Result<std::unique_ptr<complaints::Runtime>> next =
+          complaints::Runtime::Build(*config, clock, Log);
+      if (next) {
+        std::lock_guard<std::mutex> lock(runtime_mutex);
+        runtime = std::move(next).value();
+        Log("reloaded " + config_path_);
+      } else {
+        Log("reload refused, keeping the running configuration: " + next.error());
+      }
+    } else {
+      Log("reload refused, keeping the running configuration: " + config.error());
+    }
+    sd_notify(0, "READY=1");
+  }
+
+  void SetFlag(const std::string& name, const std::string& value) {
+    if (name == "config") config_path_ = value;
     if (name == "check-config") check_only_ = true;
+    if (name == "once") once_ = true;
     if (name == "version") version_ = true;
     if (name == "help") help_ = true;
     if (name == "version" || name == "help") stopOptionsProcessing();
@@ -89,6 +196,7 @@ class Complaintsd : public Poco::Util::ServerApplication {
 
   std::string config_path_;
   bool check_only_ = false;
+  bool once_ = false;
   bool version_ = false;
   bool help_ = false;
 };

@@ -1,0 +1,54 @@
+#include "daemon/components.h"
+
+#include "daemon/maildir_source.h"
+#include "daemon/parsed_mail_reader.h"
+#include "daemon/pickup_transport.h"
+#include "parsers/cue_classifier.h"
+
+namespace complaints {
+namespace {
+
+class CueClassifier : public MessageClassifier {
+ public:
+  Classification Classify(const std::string& subject, const std::string& text) const override {
+    const CueVerdict v = ClassifyByCues(subject, text);
+    return {v.label, v.confidence, v.needs_review, v.cues};
+  }
+};
+
+// The wall clock for the Maildir's UIDVALIDITY; the one other reader of time is system_clock.cc.
+const SystemClock& WallClock() {
+  static const SystemClock clock;
+  return clock;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config) {
+  if (config.kind == "maildir") {
+    return std::unique_ptr<MailSource>(
+        std::make_unique<MaildirSource>(config.maildir, WallClock()));
+  }
+  return Result<std::unique_ptr<MailSource>>::Error(
+      "mailbox.kind = imap: the IMAP mailbox is not in this build yet (issue 6); use maildir");
+}
+
+Result<std::unique_ptr<MailTransport>> MakeMailTransport(const SenderConfig& config,
+                                                         const MailSettings&) {
+  if (config.kind == "pickup") {
+    return std::unique_ptr<MailTransport>(std::make_unique<PickupTransport>(config.pickup_dir));
+  }
+  return Result<std::unique_ptr<MailTransport>>::Error(
+      "outbox.kind = smtp: the SMTP sender is not in this build yet (issue 7); use pickup");
+}
+
+Result<std::unique_ptr<MailReader>> MakeMailReader(const Policy& policy) {
+  return std::unique_ptr<MailReader>(
+      std::make_unique<ParsedMailReader>(ReferencePattern(policy.reference_format)));
+}
+
+Result<std::unique_ptr<MessageClassifier>> MakeClassifier(const DaemonConfig&) {
+  return std::unique_ptr<MessageClassifier>(std::make_unique<CueClassifier>());
+}
+
+}  // namespace complaints

@@ -1,0 +1,34 @@
+// Everything the daemon runs, built from one DaemonConfig: the store, policy, templates, calendar,
+// case engine, mailer, intake, the mailbox and mail transport, the watchers and the service loop.
+// Building validates everything first, so a reload with a broken configuration fails here and
+// the running Runtime is kept. Owns all of its parts; destroy it only when its loop has stopped.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "daemon/daemon_config.h"
+#include "daemon/service.h"
+#include "parsers/result.h"
+
+namespace complaints {
+
+class Runtime {
+ public:
+  static Result<std::unique_ptr<Runtime>> Build(const DaemonConfig& config, const Clock& clock,
+                                                Service::Logger log);
+  ~Runtime();
+
+  Service& service();
+  CaseStore& store();
+  // Gauges for /metrics computed from the store (outbox waiting).
+  std::map<std::string, long> Gauges();
+
+  struct Parts;
+
+ private:
+  explicit Runtime(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace complaints
