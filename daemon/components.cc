@@ -3,6 +3,7 @@
 #include "daemon/maildir_source.h"
 #include "daemon/parsed_mail_reader.h"
 #include "daemon/pickup_transport.h"
+#include "daemon/smtp_transport.h"
 #include "parsers/cue_classifier.h"
 
 namespace complaints {
@@ -34,12 +35,20 @@ Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config) 
 }
 
 Result<std::unique_ptr<MailTransport>> MakeMailTransport(const SenderConfig& config,
-                                                         const MailSettings&) {
+                                                         const MailSettings& mail) {
   if (config.kind == "pickup") {
     return std::unique_ptr<MailTransport>(std::make_unique<PickupTransport>(config.pickup_dir));
   }
-  return Result<std::unique_ptr<MailTransport>>::Error(
-      "outbox.kind = smtp: the SMTP sender is not in this build yet (issue 7); use pickup");
+  SmtpSettings smtp;
+  smtp.url = config.url;
+  smtp.user = config.user;
+  smtp.password = config.password;
+  smtp.bearer_token = config.token;
+  smtp.ca_file = config.ca_file;
+  smtp.verify_tls = config.tls_verify;
+  smtp.require_tls = config.starttls;
+  smtp.helo_name = mail.message_id_domain;
+  return std::unique_ptr<MailTransport>(std::make_unique<SmtpTransport>(smtp));
 }
 
 Result<std::unique_ptr<MailReader>> MakeMailReader(const Policy& policy) {

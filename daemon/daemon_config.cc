@@ -116,6 +116,11 @@ void ReadSender(Reader& r, SenderConfig& s) {
   s.token_secret = r.Text("smtp.oauth-token-file");
   s.ca_file = r.Path("smtp.ca-file");
   s.tls_verify = r.Flag("smtp.tls-verify");
+  s.starttls = r.Flag("smtp.starttls");
+  if (s.kind == "smtp") {
+    s.password = r.Secret("smtp.password-file", false);
+    s.token = r.Secret("smtp.oauth-token-file", false);
+  }
   if (s.kind == "pickup" && s.pickup_dir.empty()) {
     r.Problem("outbox.pickup-dir", "required when outbox.kind = pickup");
   }
@@ -159,6 +164,7 @@ void ReadDeadlines(Reader& r, DaemonConfig& c) {
   c.watcher.board_member_address = r.Text("deadlines.board-member");
   c.watcher_interval = std::chrono::seconds{r.Number("deadlines.interval-seconds", 5, 3600)};
   c.outbox.max_attempts = static_cast<int>(r.Number("outbox.max-attempts", 1, 1000));
+  c.outbox.first_retry = std::chrono::seconds{r.Number("outbox.first-retry-seconds", 1, 3600)};
 }
 
 }  // namespace
@@ -189,12 +195,15 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"outbox.kind", "pickup", "pickup (a folder of .eml files) or smtp"},
       {"outbox.pickup-dir", "", "the pickup folder (outbox.kind = pickup)"},
       {"outbox.max-attempts", "60", "sending attempts before a message fails for good"},
+      {"outbox.first-retry-seconds", "60", "wait before the first retry; doubles up to an hour"},
       {"smtp.url", "", "smtps://host[:465], or smtp://host[:587] with STARTTLS required"},
       {"smtp.user", "", "the SMTP login (empty: no AUTH)"},
       {"smtp.password-file", "", "secret: the SMTP password"},
       {"smtp.oauth-token-file", "", "secret: an XOAUTH2 bearer token instead of a password"},
       {"smtp.ca-file", "", "CA bundle to verify the SMTP server with"},
       {"smtp.tls-verify", "true", "verify the SMTP server's certificate"},
+      {"smtp.starttls", "true",
+       "with smtp://, require STARTTLS (false only for a local test server)"},
       {"mail.from", "complaints@localhost.localdomain", "our address: From of everything we send"},
       {"mail.from-name", "Complaints", "the display name on our mail"},
       {"mail.domain", "", "the domain of our Message-IDs (default: mail.from's)"},

@@ -42,6 +42,9 @@ struct SenderConfig {
   std::string token_secret;
   std::string ca_file;
   bool tls_verify = true;
+  bool starttls = true;  // smtp://: STARTTLS required; false only for a loopback test server
+  std::string password;  // read from password_secret at load
+  std::string token;     // read from token_secret at load
 };
 
 struct DaemonConfig {

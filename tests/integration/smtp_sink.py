@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""A real SMTP server for the integration tests (aiosmtpd), on 127.0.0.1.
+
+Writes each accepted message as NNNN.eml (the raw bytes) and NNNN.env (MAIL FROM, then one RCPT TO a
+line) into OUTDIR, prints "PORT <n>" on stdout once it listens, and stops on SIGTERM.
+
+  smtp_sink.py OUTDIR [--port N] [--fail CODE] [--auth USER:PASSWORD]
+
+--fail CODE answers every DATA with CODE (e.g. 451 for a temporary failure, 550 permanent).
+--auth requires AUTH PLAIN/LOGIN with these credentials (plain text allowed on loopback).
+"""
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import sys
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+class Sink:
+    def __init__(self, outdir, fail):
+        self.outdir = outdir
+        self.fail = fail
+        self.count = len([f for f in os.listdir(outdir) if f.endswith(".eml")])
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.fail:
+            return f"{self.fail} configured failure"
+        self.count += 1
+        base = os.path.join(self.outdir, f"{self.count:04d}")
+        with open(base + ".tmp", "wb") as f:
+            f.write(envelope.original_content or envelope.content)
+        with open(base + ".env", "w") as f:
+            f.write(envelope.mail_from + "\n" + "\n".join(envelope.rcpt_tos) + "\n")
+        os.rename(base + ".tmp", base + ".eml")
+        return "250 OK stored"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("outdir")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--fail", default="")
+    parser.add_argument("--auth", default="")
+    args = parser.parse_args()
+    os.makedirs(args.outdir, exist_ok=True)
+    port = args.port or free_port()
+    kwargs = {}
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user \
+                and auth_data.password.decode() == password
+            return AuthResult(success=ok)
+
+        kwargs = dict(authenticator=authenticator, auth_required=True,
+                      auth_require_tls=False)
+    controller = Controller(Sink(args.outdir, args.fail), hostname="127.0.0.1", port=port,
+                            **kwargs)
+    controller.start()
+    print(f"PORT {port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.new_event_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.run_until_complete(stop.wait())
+    controller.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
