@@ -27,10 +27,17 @@ Child::Child(const std::vector<std::string>& argv, const std::string& log_path) 
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
+  // Each child leads its own process group, so Stop() reaches whatever it started too (Dovecot's
+  // imap and log processes outlive a killed master otherwise).
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawn(&pid_, args[0], &actions, &attributes, args.data(), environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
   out_ = pipe_fds[0];
@@ -76,12 +83,14 @@ std::string Child::ReadLine(std::chrono::milliseconds timeout) {
 
 int Child::Stop(int signal, std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return -1;
+  const pid_t group = pid_;
   kill(pid_, signal);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      if (signal == SIGTERM || signal == SIGKILL) kill(-group, SIGKILL);  // what it left behind
       return status;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
