@@ -1,5 +1,6 @@
 #include "daemon/components.h"
 
+#include "daemon/imap_source.h"
 #include "daemon/maildir_source.h"
 #include "daemon/parsed_mail_reader.h"
 #include "daemon/pickup_transport.h"
@@ -30,8 +31,16 @@ Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config) 
     return std::unique_ptr<MailSource>(
         std::make_unique<MaildirSource>(config.maildir, WallClock()));
   }
-  return Result<std::unique_ptr<MailSource>>::Error(
-      "mailbox.kind = imap: the IMAP mailbox is not in this build yet (issue 6); use maildir");
+  ImapSettings imap;
+  imap.url = config.url;
+  imap.user = config.user;
+  imap.password = config.password;
+  imap.bearer_token = config.token;
+  imap.ca_file = config.ca_file;
+  imap.verify_tls = config.tls_verify;
+  imap.require_tls = config.starttls;
+  imap.poll_interval = config.poll_interval;
+  return std::unique_ptr<MailSource>(std::make_unique<ImapSource>(imap));
 }
 
 Result<std::unique_ptr<MailTransport>> MakeMailTransport(const SenderConfig& config,

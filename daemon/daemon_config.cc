@@ -92,6 +92,7 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
   m.tls_verify = r.Flag("mailbox.tls-verify");
   m.poll_interval = std::chrono::seconds{r.Number("mailbox.poll-seconds", 1, 3600)};
   m.outage_alert_after = std::chrono::minutes{r.Number("mailbox.outage-alert-minutes", 1, 1440)};
+  m.starttls = r.Flag("mailbox.starttls");
   if (m.kind == "maildir" && m.maildir.empty()) {
     r.Problem("mailbox.maildir", "required when mailbox.kind = maildir");
   }
@@ -103,6 +104,9 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
     if (m.password_secret.empty() == m.token_secret.empty()) {
       r.Problem("mailbox.password-file",
                 "set exactly one of mailbox.password-file and mailbox.oauth-token-file");
+    } else {
+      m.password = r.Secret("mailbox.password-file", false);
+      m.token = r.Secret("mailbox.oauth-token-file", false);
     }
   }
 }
@@ -191,6 +195,8 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"mailbox.tls-verify", "true",
        "verify the IMAP server's certificate (never off in production)"},
       {"mailbox.poll-seconds", "60", "polling interval when the server has no IDLE"},
+      {"mailbox.starttls", "true",
+       "with imap://, require STARTTLS (false only for a local test server)"},
       {"mailbox.outage-alert-minutes", "15", "email the admin when the mailbox is down this long"},
       {"outbox.kind", "pickup", "pickup (a folder of .eml files) or smtp"},
       {"outbox.pickup-dir", "", "the pickup folder (outbox.kind = pickup)"},
