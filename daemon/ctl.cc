@@ -4,6 +4,7 @@
 
 #include "daemon/ctl_calendar.h"
 #include "daemon/ctl_cases.h"
+#include "daemon/ctl_classify.h"
 #include "daemon/ctl_deadlines.h"
 #include "daemon/ctl_parse.h"
 #include "daemon/ctl_policy.h"
@@ -24,6 +25,7 @@ struct Entry {
 constexpr Entry kCommands[] = {
     {"calendar", RunCalendarCommand, "bank holidays, working days and due times"},
     {"cases", RunCasesCommand, "open, progress, list and show cases"},
+    {"classify", RunClassifyCommand, "label messages or texts, or measure on a labelled set"},
     {"deadlines", RunDeadlinesCommand, "open deadlines due soon, and overdue ones"},
     {"parse", RunParseCommand, "what the MIME parser makes of message files"},
     {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},

@@ -85,6 +85,7 @@ constexpr Cue kDissatisfaction[] = {
     {"incompetent", 4},
     {"contractor", 1},
     {"chased", 3},
+    {"chase", 2},
     {"chasing", 3},
     {"promised", 2},
     {"told me it would", 3},
@@ -94,6 +95,54 @@ constexpr Cue kDissatisfaction[] = {
     {"not right", 2},
     {"wrong", 1},
     {"mistake", 2},
+    // General signs of a grievance: weak alone, they add up.
+    {"terrible", 3},
+    {"awful", 3},
+    {"worst", 3},
+    {"horrible", 3},
+    {"ridiculous", 3},
+    {"poor", 2},
+    {"bad ", 2},
+    {"hate", 2},
+    {"annoyed", 3},
+    {"angry", 3},
+    {"furious", 3},
+    {"rubbish", 3},
+    {"joke", 2},
+    {"pathetic", 3},
+    {"nightmare", 3},
+    {"never", 2},
+    {"still", 2},
+    {"why is", 2},
+    {"why are", 2},
+    {"why do", 2},
+    {"why does", 2},
+    {"no one", 2},
+    {"nobody", 2},
+    {"can't believe", 3},
+    {"cannot believe", 3},
+    {"waiting", 2},
+    {"delay", 2},
+    {"late", 1},
+    {"cancelled", 2},
+    {"failed", 2},
+    {"refund", 2},
+    {"charged", 2},
+    {"doesn't work", 2},
+    {"does not work", 2},
+    {"didn't", 1},
+    {"haven't", 1},
+    {"not working", 2},
+    {"no answer", 3},
+    {"hours", 1},
+    {"lack of", 2},
+    {"not enough", 2},
+    {"too long", 3},
+    {"long wait", 3},
+    {"wasn't", 1},
+    {"must be done", 3},
+    {"could be more", 2},
+    {"not your problem", 2},
 };
 
 constexpr Cue kPraise[] = {
@@ -102,6 +151,11 @@ constexpr Cue kPraise[] = {
     {"so helpful", 3},      {"very helpful", 3}, {"always helpful", 3}, {"well done", 2},
     {"compliment", 4},      {"praise", 3},       {"cheerful", 2},       {"above and beyond", 4},
     {"real difference", 2}, {"happy with", 2},   {"pleased", 2},        {"credit to", 3},
+    {"lovely", 3},          {"friendly", 3},     {"kind", 2},           {"caring", 3},
+    {"professional", 2},    {"efficient", 2},    {"good", 1},           {"great", 2},
+    {"amazing", 3},         {"nice", 2},         {"polite", 2},         {"respectful", 2},
+    {"listened", 2},        {"reassur", 2},      {"perfect", 2},        {"love", 2},
+    {"appreciate", 3},      {"1st class", 3},    {"first class", 3},    {"helpful", 2},
 };
 
 constexpr Cue kSuggestion[] = {
@@ -117,6 +171,18 @@ constexpr Cue kSuggestion[] = {
     {"would be good", 3},
     {"feedback", 2},
     {"in future", 1},
+    {"should", 3},
+    {"would be better", 4},
+    {"could be improved", 4},
+    {"i wish", 3},
+    {"it would be", 2},
+    {"please add", 4},
+    {"option to", 2},
+    {"ability to", 3},
+    {"need more", 2},
+    {"allow ", 2},
+    {"recommend", 2},
+    {"consider", 2},
 };
 
 constexpr Cue kRequest[] = {
@@ -183,16 +249,18 @@ CueVerdict ClassifyByCues(const std::string& subject, const std::string& text) {
   if (neighbour >= 4 && !(about_landlord_handling && unhappy >= 4)) {
     return verdict("asb", neighbour >= 7 ? 0.85 : 0.7, unhappy >= 4);
   }
-  if (unhappy >= 6) return verdict("complaint", unhappy >= 10 ? 0.9 : 0.75, false);
-  if (unhappy >= 3) {
+  if (unhappy >= 6 && unhappy >= praise) {
+    return verdict("complaint", unhappy >= 10 ? 0.9 : 0.75, praise > 2);
+  }
+  if (unhappy >= 3 && unhappy >= praise && unhappy >= suggestion) {
     // Dissatisfaction beside praise or a request: the Code says complaint; a person checks.
     return verdict("complaint", 0.6, praise > 0 || request > 0 || suggestion > 0);
   }
   if (praise >= 3 && praise >= suggestion)
     return verdict("compliment", praise >= 5 ? 0.85 : 0.7, unhappy > 0);
   if (suggestion >= 3) return verdict("comment", suggestion >= 6 ? 0.8 : 0.65, unhappy > 0);
-  if (request >= 2) return verdict("service_request", request >= 5 ? 0.8 : 0.65, unhappy > 0);
   if (unhappy > 0) return verdict("complaint", 0.4, true);  // unsure: prefer complaint
+  if (request >= 2) return verdict("service_request", request >= 5 ? 0.8 : 0.65, unhappy > 0);
   return verdict("other", 0.5, true);
 }
 
