@@ -117,6 +117,12 @@ std::string GuessCharset(std::string_view bytes) {
 
 std::string ToUtf8(std::string_view bytes, std::string_view charset) {
   const std::string name = NormaliseCharset(charset);
+  // Plain ASCII is the same in every charset mail uses but UTF-7/16/32: no conversion needed.
+  if (name.rfind("utf-16", 0) != 0 && name.rfind("utf-32", 0) != 0 && name != "utf-7" &&
+      std::all_of(bytes.begin(), bytes.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::string(bytes);
+  }
   if (name.empty() || name == "utf-8") {
     if (IsValidUtf8(bytes)) return std::string(bytes);
   } else if (auto converted = Iconv(bytes, name)) {
