@@ -22,8 +22,8 @@ void Service::Count(const std::string& name, long by) {
 
 void Service::RunOnce() {
   MailboxPass();
-  OutboxPass();
   DeadlinePass();
+  OutboxPass();  // last: sends what the other two queued, in the same pass
 }
 
 void Service::MailboxPass() {

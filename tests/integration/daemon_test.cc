@@ -157,6 +157,48 @@ TEST_F(DaemonTest, ReloadWithABrokenConfigurationKeepsRunning) {
   EXPECT_NE(integration::ReadFile(dir_ + "/daemon.log").find("reload refused"), std::string::npos);
 }
 
+TEST_F(DaemonTest, DeadlineWarningsAndBreachesReachStaffOnce) {
+  SmtpSink sink(dir_ + "/smtp");
+  WriteConfig(sink.port(),
+              "mail.manager = manager@westway.example\n"
+              "deadlines.board-member = board@westway.example\n"
+              "deadlines.warn-hours = 240\n");
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {COMPLAINTSD_BINARY_DIR "/daemon/complaintsctl", "--config",
+                               dir_ + "/c.properties"});
+    Child child(args, dir_ + "/ctl.log");
+    return child.Stop(0, std::chrono::seconds{10});
+  };
+  // One complaint long overdue (logged from a letter received in January), one just opened.
+  ASSERT_EQ(ctl({"cases", "open", "--type=complaint", "--channel=letter", "--name=A",
+                 "--received=2026-01-05T10:00:00Z"}),
+            0)
+      << integration::ReadFile(dir_ + "/ctl.log");
+  ASSERT_EQ(ctl({"cases", "open", "--type=complaint", "--channel=phone", "--name=B"}), 0);
+  auto once = [&] {
+    Child daemon({kDaemon, "--config", dir_ + "/c.properties", "--once"}, dir_ + "/daemon.log");
+    return daemon.Stop(0, std::chrono::seconds{30});
+  };
+  ASSERT_NE(once(), -1);
+  ASSERT_TRUE(WaitFor([&] { return sink.Messages().size() >= 4; }, std::chrono::seconds{10}))
+      << integration::ReadFile(dir_ + "/daemon.log");
+  std::string subjects;
+  for (const std::string& m : sink.Messages()) {
+    const size_t at = m.find("Subject: ");
+    subjects += m.substr(at, m.find("\r\n", at) - at) + "\n";
+  }
+  // Case 1: both its deadlines (acknowledge, respond) breached: manager and board, each.
+  EXPECT_NE(subjects.find("[WW-2026-00001] MISSED: Stage one acknowledgement"), std::string::npos)
+      << subjects;
+  EXPECT_NE(subjects.find("[WW-2026-00001] MISSED: Stage one response"), std::string::npos);
+  // Case 2: warned ahead of its acknowledgement deadline.
+  EXPECT_NE(subjects.find("[WW-2026-00002] Due"), std::string::npos) << subjects;
+  const size_t first = sink.Messages().size();
+  ASSERT_NE(once(), -1);
+  std::this_thread::sleep_for(std::chrono::seconds{1});
+  EXPECT_EQ(sink.Messages().size(), first);  // each notice once
+}
+
 TEST_F(DaemonTest, CheckConfigReportsEveryProblem) {
   WriteConfig(1, "mailbox.kind = pop3\nmail.manger = x@y.example\n");
   Child check({kDaemon, "--config", dir_ + "/c.properties", "--check-config"}, dir_ + "/check.log");
