@@ -106,6 +106,9 @@ class StoreTransaction {
   virtual Result<bool> MarkDeadlineWarned(int64_t deadline_id, Instant at) = 0;
   virtual Result<bool> MarkDeadlineBreached(int64_t deadline_id, Instant at) = 0;
 
+  // Whether mail with this Message-ID was ever queued (once-only notices such as the digest).
+  virtual Result<bool> OutboxHas(const std::string& message_id) = 0;
+
   // Automatic mail queued or sent to `recipient` since `since` (the loop guard).
   virtual Result<int> CountAutomaticTo(const std::string& recipient, Instant since) = 0;
 };

@@ -167,6 +167,9 @@ void ReadDeadlines(Reader& r, DaemonConfig& c) {
   c.watcher.start_of_day = start ? *start : std::chrono::minutes{9 * 60};
   c.watcher.board_member_address = r.Text("deadlines.board-member");
   c.watcher_interval = std::chrono::seconds{r.Number("deadlines.interval-seconds", 5, 3600)};
+  Result<std::chrono::minutes> digest = ParseClockTime(r.Text("deadlines.digest-time"));
+  if (!digest) r.Problem("deadlines.digest-time", digest.error());
+  c.digest_at = digest ? *digest : std::chrono::minutes{8 * 60 + 30};
   c.outbox.max_attempts = static_cast<int>(r.Number("outbox.max-attempts", 1, 1000));
   c.outbox.first_retry = std::chrono::seconds{r.Number("outbox.first-retry-seconds", 1, 3600)};
 }
@@ -224,6 +227,7 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"deadlines.start-of-day", "09:00", "when a working day starts, for warnings"},
       {"deadlines.board-member", "", "copied on breach notices when set"},
       {"deadlines.interval-seconds", "60", "how often the deadline watcher runs"},
+      {"deadlines.digest-time", "08:30", "when the manager's daily digest goes, on working days"},
       {"http.listen", "127.0.0.1:8025", "health and metrics listener"},
   };
   return keys;

@@ -62,6 +62,7 @@ struct DaemonConfig {
   std::string signing_key_secret;
   WatcherSettings watcher;
   std::chrono::seconds watcher_interval{60};
+  std::chrono::minutes digest_at{8 * 60 + 30};
   OutboxSettings outbox;
   std::string http_listen = "127.0.0.1:8025";
 };

@@ -156,7 +156,14 @@ nlohmann::json SampleTemplateValues() {
           {"state", "down"},
           {"since", "2026-12-01T09:00:00+00:00"},
           {"problem", "connection refused"},
-          {"mailbox", "imaps://mail.example/INBOX"}};
+          {"mailbox", "imaps://mail.example/INBOX"},
+          {"date_words", "Monday 23 November 2026"},
+          {"open_cases", 12},
+          {"breached", {"WW-2026-00001: Stage one response, Friday 20 November 2026"}},
+          {"due", nlohmann::json::array()},
+          {"undefined", {"WW-2026-00003: Boiler"}},
+          {"unassigned", nlohmann::json::array()},
+          {"review", {"WW-2026-00004: complaint (late-escalation-request)"}}};
 }
 
 Result<MailTemplates> MailTemplates::FromSources(

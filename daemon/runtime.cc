@@ -22,6 +22,7 @@ struct Runtime::Parts {
   std::unique_ptr<MailboxWatcher> mailbox;
   std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<DeadlineWatcher> deadlines;
+  std::unique_ptr<DailyDigest> digest;
   std::unique_ptr<Service> service;
   const Clock* clock = nullptr;
 };
@@ -111,12 +112,14 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   watcher.resident_notice_promised = p->policy.promises_late_notice;
   p->deadlines =
       std::make_unique<DeadlineWatcher>(*p->store, *p->mailer, *p->hours, watcher, clock);
+  p->digest =
+      std::make_unique<DailyDigest>(*p->store, *p->mailer, *p->hours, config.digest_at, clock);
   Service::Timing timing;
   timing.deadline_interval = config.watcher_interval;
   timing.outage_alert_after = config.mailbox.outage_alert_after;
   p->service = std::make_unique<Service>(
       Service::Parts{p->mailbox.get(), p->source.get(), p->outbox.get(), p->deadlines.get(),
-                     p->store.get(), p->mailer.get(), &clock},
+                     p->digest.get(), p->store.get(), p->mailer.get(), &clock},
       timing, std::move(log));
   return std::unique_ptr<Runtime>(new Runtime(std::move(p)));
 }

@@ -125,6 +125,11 @@ void Service::DeadlinePass() {
   }
   Count("deadlines_warned", pass->warned);
   Count("deadlines_breached", pass->breached);
+  if (parts_.digest != nullptr) {
+    Result<bool> digest = parts_.digest->RunOnce();
+    if (!digest) log_("daily digest: " + digest.error());
+    if (digest && *digest) log_("daily digest queued for the complaints manager");
+  }
   if (pass->warned + pass->breached > 0) {
     log_("deadlines: " + std::to_string(pass->warned) + " warned, " +
          std::to_string(pass->breached) + " breached");

@@ -17,6 +17,7 @@
 #include "daemon/case_mailer.h"
 #include "daemon/case_store.h"
 #include "daemon/clock.h"
+#include "daemon/daily_digest.h"
 #include "daemon/deadline_watcher.h"
 #include "daemon/mailbox_watcher.h"
 #include "daemon/outbox_sender.h"
@@ -40,6 +41,7 @@ class Service {
     MailSource* source = nullptr;
     OutboxSender* outbox = nullptr;
     DeadlineWatcher* deadlines = nullptr;
+    DailyDigest* digest = nullptr;  // optional
     CaseStore* store = nullptr;
     CaseMailer* mailer = nullptr;
     const Clock* clock = nullptr;

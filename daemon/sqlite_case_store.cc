@@ -671,6 +671,14 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
         id, at);
   }
 
+  Result<bool> OutboxHas(const std::string& message_id) override {
+    Statement s(db, "SELECT 1 FROM outbox WHERE message_id = ?1");
+    s.Bind(1, message_id);
+    const int rc = s.Step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Result<bool>::Error(s.error());
+    return rc == SQLITE_ROW;
+  }
+
   Result<int> CountAutomaticTo(const std::string& recipient, Instant since) override {
     Statement s(db,
                 "SELECT COUNT(*) FROM outbox_recipients WHERE recipient = ?1 AND automatic = 1 "

@@ -43,8 +43,8 @@ class ServiceTest : public ::testing::Test {
     deadlines_ =
         std::make_unique<DeadlineWatcher>(*store_, *mailer_, *hours_, WatcherSettings{}, clock_);
     service_ = std::make_unique<Service>(
-        Service::Parts{mailbox_.get(), &source_, outbox_.get(), deadlines_.get(), store_.get(),
-                       mailer_.get(), &clock_},
+        Service::Parts{mailbox_.get(), &source_, outbox_.get(), deadlines_.get(), nullptr,
+                       store_.get(), mailer_.get(), &clock_},
         Service::Timing{}, [this](const std::string& line) { log_.push_back(line); });
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

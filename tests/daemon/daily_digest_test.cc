@@ -1,0 +1,59 @@
+#include "daemon/daily_digest.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "daemon/case_engine.h"
+#include "daemon/sqlite_case_store.h"
+#include "tests/daemon/fake_clock.h"
+
+namespace complaints {
+namespace {
+
+using testing::FakeClock;
+using testing::Instant;
+
+TEST(DailyDigestTest, OnceOnWorkingDaysAtItsTime) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("digest_test_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto store = std::move(SqliteCaseStore::Open((dir / "c.db").string())).value();
+  const Policy policy =
+      *LoadPolicy(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/hos-code-2024.json");
+  const MailTemplates templates =
+      *MailTemplates::Load(std::string(COMPLAINTSD_SOURCE_DIR) + "/templates");
+  const BusinessHours hours(WorkingCalendar(), std::chrono::hours{17});
+  FakeClock clock(Instant("2026-06-01T10:00:00+01:00"));
+  CaseEngine engine(*store, policy, hours, clock);
+  MailSettings settings;
+  settings.signing_key = "k";
+  settings.manager_address = "manager@ha.example";
+  CaseMailer mailer(templates, policy, hours, settings, clock);
+  OpenRequest overdue;
+  overdue.contact.name = "Jo";
+  overdue.summary = "Leak";
+  ASSERT_TRUE(engine.Open(overdue, "staff").ok());  // acknowledge due Mon 8 June
+  DailyDigest digest(*store, mailer, hours, std::chrono::minutes{8 * 60 + 30}, clock);
+
+  clock.Set("2026-06-13T09:00:00+01:00");  // Saturday
+  EXPECT_FALSE(*digest.RunOnce());
+  clock.Set("2026-06-15T08:29:00+01:00");  // Monday, before its time
+  EXPECT_FALSE(*digest.RunOnce());
+  clock.Set("2026-06-15T08:30:00+01:00");
+  EXPECT_TRUE(*digest.RunOnce());
+  EXPECT_FALSE(*digest.RunOnce());  // once a day
+  const auto outbox = *store->DueOutgoing(Instant("2100-01-01T00:00:00Z"), 10);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"manager@ha.example"});
+  EXPECT_NE(outbox[0].raw.find("CX-2026-00001: Stage 1 acknowledgement, Monday 8 June 2026"),
+            std::string::npos);
+  clock.Set("2026-06-16T08:31:00+01:00");  // the next working day: a new digest
+  EXPECT_TRUE(*digest.RunOnce());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace complaints
