@@ -1,5 +1,8 @@
 // The whole path with real servers: Dovecot holds the shared mailbox, aiosmtpd receives what
 // complaintsd sends, and complaintsd runs as a process in between.
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -67,7 +70,7 @@ class PipelineTest : public ::testing::Test {
         << "mail.from = complaints@westway.example\nmail.signing-key-file = key\n"
         << "mail.staff-domains = westway.example\nmail.admin = it@westway.example\n"
         << "policy.file = " << COMPLAINTSD_SOURCE_DIR << "/config/policies/westway.json\n"
-        << "http.listen = 127.0.0.1:" << integration::FreeTcpPort() << "\n";
+        << "http.listen = 127.0.0.1:" << http_port_ << "\n";
   }
   void TearDown() override {
     daemon_.reset();
@@ -92,6 +95,20 @@ class PipelineTest : public ::testing::Test {
   }
   std::string Inbox() { return dovecot_->Maildir("complaints"); }
 
+  int Health() {
+    try {
+      Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(http_port_));
+      Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/healthz");
+      session.sendRequest(request);
+      Poco::Net::HTTPResponse response;
+      session.receiveResponse(response);
+      return static_cast<int>(response.getStatus());
+    } catch (...) {
+      return 0;
+    }
+  }
+
+  int http_port_ = integration::FreeTcpPort();
   std::string dir_;
   std::unique_ptr<Dovecot> dovecot_;
   std::unique_ptr<SmtpSink> sink_;
@@ -165,6 +182,27 @@ TEST_F(PipelineTest, KilledMidBatchAndRestartedLosesAndDuplicatesNothing) {
               repeats);
   EXPECT_LE(repeats, 1);  // only a crash between the server's acceptance and the commit repeats
   EXPECT_EQ(Files(Inbox()), 0u);
+}
+
+}  // namespace
+}  // namespace complaints
+
+namespace complaints {
+namespace {
+
+TEST_F(PipelineTest, HealthTurnsUnavailableWhileDovecotIsDownAndBack) {
+  StartDaemon();
+  ASSERT_TRUE(WaitFor([&] { return Health() == 200; }, std::chrono::seconds{20}))
+      << ReadFile(dir_ + "/daemon.log");
+  dovecot_->Stop();
+  EXPECT_TRUE(WaitFor([&] { return Health() == 503; }, std::chrono::seconds{40}))
+      << ReadFile(dir_ + "/daemon.log");
+  dovecot_->Start();
+  EXPECT_TRUE(WaitFor([&] { return Health() == 200; }, std::chrono::seconds{90}))
+      << ReadFile(dir_ + "/daemon.log");
+  // Mail delivered after the outage is still handled.
+  dovecot_->Deliver("complaints", Complaint("late@example.org", "late@example.org"));
+  EXPECT_TRUE(WaitFor([&] { return Cases() == 1; }, std::chrono::seconds{30}));
 }
 
 }  // namespace
