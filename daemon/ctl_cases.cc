@@ -21,7 +21,9 @@ using nlohmann::json;
 constexpr const char* kUsage =
     "usage: complaintsctl [--db PATH] [--policy FILE] [--as NAME] cases COMMAND ...\n"
     "  open --type T --channel C [--name N] [--email E]... [--phone P] [--address A]\n"
-    "       [--tenancy REF] [--vulnerabilities V] [--summary S] [--received ISO]\n"
+    "       [--tenancy REF] [--vulnerabilities V] [--adjustments A] [--restrictions R]\n"
+    "       [--representative-name N --representative-email E --representative-phone P]\n"
+    "       [--summary S] [--received ISO]\n"
     "       [--pre-formal] [--stage N]       prints the new reference\n"
     "  list [--json] [--status S] [--all]\n"
     "  show REF [--json]\n"
@@ -125,6 +127,15 @@ Result<OpenRequest> ReadOpenRequest(const CommandLine& line) {
   r.contact.address = line.Get("address").value_or("");
   r.contact.tenancy_ref = line.Get("tenancy").value_or("");
   r.contact.vulnerabilities = line.Get("vulnerabilities").value_or("");
+  r.contact.adjustments = line.Get("adjustments").value_or("");
+  r.contact.restrictions = line.Get("restrictions").value_or("");
+  if (line.Has("representative-name") || line.Has("representative-email")) {
+    Contact rep;
+    rep.name = line.Get("representative-name").value_or("");
+    if (auto email = line.Get("representative-email")) rep.emails = {*email};
+    rep.phone = line.Get("representative-phone").value_or("");
+    r.representative = rep;
+  }
   r.summary = line.Get("summary").value_or("");
   r.pre_formal = line.Has("pre-formal");
   if (auto stage = line.Get("stage")) {
@@ -181,7 +192,15 @@ void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
   out << "resident: " << contact.name;
   for (const std::string& e : contact.emails) out << " <" << e << ">";
   if (!contact.phone.empty()) out << ", " << contact.phone;
-  out << "\nreceived: " << FormatLondonIso(c.received_at) << "\n";
+  out << "\n";
+  if (!contact.vulnerabilities.empty())
+    out << "vulnerabilities: " << contact.vulnerabilities << "\n";
+  if (!contact.adjustments.empty())
+    out << "reasonable adjustments: " << contact.adjustments << "\n";
+  if (!contact.restrictions.empty())
+    out << "contact restrictions: " << contact.restrictions << "\n";
+  if (c.representative_id) out << "representative: contact " << *c.representative_id << "\n";
+  out << "received: " << FormatLondonIso(c.received_at) << "\n";
   if (!c.summary.empty()) out << "summary: " << c.summary << "\n";
   if (!c.definition.empty()) out << "definition: " << c.definition << "\n";
   if (!c.outcome_sought.empty()) out << "outcome sought: " << c.outcome_sought << "\n";
@@ -339,9 +358,11 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
       return CommandLine::Spec{values, flags};
     };
     return std::map<std::string, CommandLine::Spec>{
-        {"open", with({"type", "channel", "name", "email", "phone", "address", "tenancy",
-                       "vulnerabilities", "summary", "received", "stage"},
-                      {"pre-formal", "json"})},
+        {"open",
+         with({"type", "channel", "name", "email", "phone", "address", "tenancy", "vulnerabilities",
+               "adjustments", "restrictions", "summary", "received", "stage", "representative-name",
+               "representative-email", "representative-phone"},
+              {"pre-formal", "json"})},
         {"list", with({"status"}, {"json", "all"})},
         {"show", with({}, {"json"})},
         {"ack", with({"at"})},

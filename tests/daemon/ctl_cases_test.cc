@@ -87,7 +87,10 @@ TEST_F(CtlCasesTest, OpenPrintsTheReferenceAndListJsonHasTheContract) {
 }
 
 TEST_F(CtlCasesTest, WholeFlowFromTheCommandLine) {
-  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A"}).code, 0);
+  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A",
+                 "--received=2026-06-10T09:30:00+01:00"})
+                .code,
+            0);
   const std::string ref = "WW-2026-00001";
   for (const std::vector<std::string>& step : std::vector<std::vector<std::string>>{
            {"cases", "ack", ref},
@@ -110,7 +113,10 @@ TEST_F(CtlCasesTest, WholeFlowFromTheCommandLine) {
 }
 
 TEST_F(CtlCasesTest, RefusedChangesExitOneAndBadUsageExitTwo) {
-  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A"}).code, 0);
+  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A",
+                 "--received=2026-06-10T09:30:00+01:00"})
+                .code,
+            0);
   const CtlRun refused = Ctl({"cases", "close", "WW-2026-00001"});
   EXPECT_EQ(refused.code, 1);
   EXPECT_NE(refused.err.find("respond, resolve or refuse before closing"), std::string::npos);
@@ -180,6 +186,19 @@ TEST_F(CtlCasesTest, WithTheDaemonsConfigStaffActionsWriteToTheResident) {
   EXPECT_EQ(outbox[1].kind, "refusal");
   EXPECT_NE(Decoded(outbox[1].raw).find("because it happened more than six months ago"),
             std::string::npos);
+}
+
+TEST_F(CtlCasesTest, VulnerabilitiesAdjustmentsAndARepresentativeAreRecorded) {
+  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=visit", "--name=Edna",
+                 "--vulnerabilities=hearing loss", "--adjustments=write, do not phone",
+                 "--representative-name=Ruth (daughter)", "--representative-email=ruth@example.org",
+                 "--received=2026-06-10T09:30:00+01:00"})
+                .code,
+            0);
+  const CtlRun show = Ctl({"cases", "show", "WW-2026-00001"});
+  EXPECT_NE(show.out.find("vulnerabilities: hearing loss"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("reasonable adjustments: write, do not phone"), std::string::npos);
+  EXPECT_NE(show.out.find("representative: contact 2"), std::string::npos);
 }
 
 TEST_F(CtlCasesTest, PhoneCallsAndVisitsAreLogged) {
