@@ -127,6 +127,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
 Runtime::Runtime(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Runtime::~Runtime() = default;
 Service& Runtime::service() { return *parts_->service; }
+Result<MailboxWatcher::Pass> Runtime::Ingest() { return parts_->mailbox->RunOnce(); }
 CaseStore& Runtime::store() { return *parts_->store; }
 
 std::map<std::string, long> Runtime::Gauges() {

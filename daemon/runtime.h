@@ -8,6 +8,7 @@
 #include <string>
 
 #include "daemon/daemon_config.h"
+#include "daemon/mailbox_watcher.h"
 #include "daemon/service.h"
 #include "parsers/result.h"
 
@@ -20,6 +21,8 @@ class Runtime {
   ~Runtime();
 
   Service& service();
+  // One mailbox pass only (complaintsctl ingest): mail it causes stays queued for the daemon.
+  Result<MailboxWatcher::Pass> Ingest();
   CaseStore& store();
   // Gauges for /metrics computed from the store (outbox waiting).
   std::map<std::string, long> Gauges();

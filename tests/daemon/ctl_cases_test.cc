@@ -201,6 +201,30 @@ TEST_F(CtlCasesTest, VulnerabilitiesAdjustmentsAndARepresentativeAreRecorded) {
   EXPECT_NE(show.out.find("representative: contact 2"), std::string::npos);
 }
 
+TEST_F(CtlCasesTest, IngestRunsOneMailboxPass) {
+  std::filesystem::create_directories(dir_ / "m" / "new");
+  std::ofstream(dir_ / "m" / "new" / "1.a.host")
+      << "From: Jo <jo@example.org>\r\nSubject: tap\r\nMessage-ID: <i1@example.org>\r\n\r\n"
+         "The contractor never turned up and the leak is still not fixed.\r\n";
+  std::ofstream(dir_ / "key") << "k\n";
+  chmod((dir_ / "key").c_str(), 0600);
+  std::ofstream(dir_ / "d.properties")
+      << "store.path = c.db\nmailbox.maildir = elsewhere\noutbox.pickup-dir = o\n"
+         "mail.signing-key-file = key\npolicy.file = "
+      << COMPLAINTSD_SOURCE_DIR << "/config/policies/westway.json\n";
+  std::ostringstream out, err;
+  ASSERT_EQ(RunCtl({"--config", (dir_ / "d.properties").string(), "ingest", "--maildir",
+                    (dir_ / "m").string()},
+                   out, err),
+            0)
+      << err.str();
+  EXPECT_NE(out.str().find(": opened WW-"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("1 messages read"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::is_directory(dir_ / "m" / ".Processed" / "cur"));
+  std::ostringstream usage;
+  EXPECT_EQ(RunCtl({"ingest"}, out, usage), 2);
+}
+
 TEST_F(CtlCasesTest, PhoneCallsAndVisitsAreLogged) {
   const CtlRun r = Ctl({"cases", "open", "--type", "service_request", "--channel", "visit",
                         "--name", "Walk In", "--summary", "Broken gate"});
