@@ -91,7 +91,7 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
   m.ca_file = r.Path("mailbox.ca-file");
   m.tls_verify = r.Flag("mailbox.tls-verify");
   m.poll_interval = std::chrono::seconds{r.Number("mailbox.poll-seconds", 1, 3600)};
-  m.outage_alert_after = std::chrono::minutes{r.Number("mailbox.outage-alert-minutes", 1, 1440)};
+  m.outage_alert_after = std::chrono::seconds{r.Number("mailbox.outage-alert-seconds", 1, 86400)};
   m.starttls = r.Flag("mailbox.starttls");
   if (m.kind == "maildir" && m.maildir.empty()) {
     r.Problem("mailbox.maildir", "required when mailbox.kind = maildir");
@@ -200,7 +200,7 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"mailbox.poll-seconds", "60", "polling interval when the server has no IDLE"},
       {"mailbox.starttls", "true",
        "with imap://, require STARTTLS (false only for a local test server)"},
-      {"mailbox.outage-alert-minutes", "15", "email the admin when the mailbox is down this long"},
+      {"mailbox.outage-alert-seconds", "900", "email the admin when the mailbox is down this long"},
       {"outbox.kind", "pickup", "pickup (a folder of .eml files) or smtp"},
       {"outbox.pickup-dir", "", "the pickup folder (outbox.kind = pickup)"},
       {"outbox.max-attempts", "60", "sending attempts before a message fails for good"},

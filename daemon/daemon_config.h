@@ -30,7 +30,7 @@ struct MailboxConfig {
   std::string ca_file;
   bool tls_verify = true;
   std::chrono::seconds poll_interval{60};
-  std::chrono::minutes outage_alert_after{15};
+  std::chrono::seconds outage_alert_after{15 * 60};
   bool starttls = true;  // imap://: STARTTLS required; false only for a loopback test server
   std::string password;  // read from password_secret at load
   std::string token;     // read from token_secret at load

@@ -38,7 +38,7 @@ void Service::MailboxPass() {
     log_("mailbox error: " + pass.error());
     if (!outage_since_) outage_since_ = now;
     mailbox_backoff_ = std::min(std::max(mailbox_backoff_ * 2, std::chrono::milliseconds{1000}),
-                                std::chrono::milliseconds{60000});
+                                std::chrono::milliseconds{30000});
     CheckOutage();
     return;
   }

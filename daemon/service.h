@@ -48,7 +48,7 @@ class Service {
   };
   struct Timing {
     std::chrono::seconds deadline_interval{60};
-    std::chrono::minutes outage_alert_after{15};
+    std::chrono::seconds outage_alert_after{15 * 60};
     std::chrono::milliseconds max_wait{5000};  // longest wait for mail between outbox passes
   };
   // One line per message handled, for the log (no bodies, no personal data).

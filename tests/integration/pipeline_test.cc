@@ -64,7 +64,7 @@ class PipelineTest : public ::testing::Test {
     std::ofstream(dir_ + "/c.properties")
         << "store.path = c.db\nmailbox.kind = imap\nmailbox.url = " << dovecot_->url()
         << "\nmailbox.user = complaints\nmailbox.password-file = imap-password\n"
-        << "mailbox.starttls = false\nmailbox.poll-seconds = 1\n"
+        << "mailbox.starttls = false\nmailbox.poll-seconds = 1\nmailbox.outage-alert-seconds = 4\n"
         << "outbox.kind = smtp\nsmtp.url = smtp://127.0.0.1:" << sink_->port()
         << "\nsmtp.starttls = false\noutbox.first-retry-seconds = 1\n"
         << "mail.from = complaints@westway.example\nmail.signing-key-file = key\n"
@@ -203,6 +203,25 @@ TEST_F(PipelineTest, HealthTurnsUnavailableWhileDovecotIsDownAndBack) {
   // Mail delivered after the outage is still handled.
   dovecot_->Deliver("complaints", Complaint("late@example.org", "late@example.org"));
   EXPECT_TRUE(WaitFor([&] { return Cases() == 1; }, std::chrono::seconds{30}));
+}
+
+TEST_F(PipelineTest, TheAdminHearsOfALongOutageAndOfItsEnd) {
+  StartDaemon();
+  ASSERT_TRUE(WaitFor([&] { return Health() == 200; }, std::chrono::seconds{20}));
+  dovecot_->Stop();
+  auto to_admin = [&] {
+    size_t n = 0;
+    for (const std::string& e : sink_->Envelopes())
+      n += e.find("it@westway.example") != std::string::npos;
+    return n;
+  };
+  ASSERT_TRUE(WaitFor([&] { return to_admin() == 1; }, std::chrono::seconds{100}))
+      << ReadFile(dir_ + "/daemon.log");
+  EXPECT_NE(sink_->Messages().back().find("the mailbox is down"), std::string::npos);
+  dovecot_->Start();
+  ASSERT_TRUE(WaitFor([&] { return to_admin() == 2; }, std::chrono::seconds{90}))
+      << ReadFile(dir_ + "/daemon.log");
+  EXPECT_NE(sink_->Messages().back().find("the mailbox is recovered"), std::string::npos);
 }
 
 }  // namespace
