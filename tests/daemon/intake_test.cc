@@ -10,6 +10,7 @@
 #include "daemon/sqlite_case_store.h"
 #include "tests/daemon/fake_clock.h"
 #include "tests/daemon/fake_mail.h"
+#include "tests/daemon/intake_stack.h"
 
 namespace complaints {
 namespace {
@@ -22,17 +23,6 @@ using testing::Instant;
 class IntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("intake_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
-    policy_ = *LoadPolicy(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/westway.json");
-    templates_ = std::make_unique<MailTemplates>(
-        *MailTemplates::Load(std::string(COMPLAINTSD_SOURCE_DIR) + "/templates"));
-    hours_ = std::make_unique<BusinessHours>(WorkingCalendar(), std::chrono::hours{17});
-    engine_ = std::make_unique<CaseEngine>(*store_, policy_, *hours_, clock_);
     MailSettings settings;
     settings.from = {"Westway Complaints", "complaints@westway.example"};
     settings.message_id_domain = "westway.example";
@@ -40,14 +30,17 @@ class IntakeTest : public ::testing::Test {
     settings.staff_domains = {"westway.example"};
     settings.admin_address = "it@westway.example";
     settings.manager_address = "manager@westway.example";
-    mailer_ = std::make_unique<CaseMailer>(*templates_, policy_, *hours_, settings, clock_);
-    intake_ = std::make_unique<Intake>(*store_, *engine_, *mailer_, reader_, classifier_, clock_);
+    stack_ = std::make_unique<testing::IntakeStack>("intake_test", "westway", settings, clock_);
+    store_ = stack_->store.get();
+    engine_ = stack_->engine.get();
+    mailer_ = stack_->mailer.get();
+    intake_ = stack_->intake.get();
+    reader_ = &stack_->reader;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Registers facts for a raw message and returns the message as the mailbox would give it.
   IncomingMessage Mail(const std::string& raw, MailFacts facts) {
-    reader_.table[raw] = std::move(facts);
+    reader_->table[raw] = std::move(facts);
     return Raw(raw);
   }
   IncomingMessage Raw(const std::string& raw) {
@@ -77,17 +70,13 @@ class IntakeTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_{Instant("2026-06-10T09:30:00+01:00")};
-  std::unique_ptr<SqliteCaseStore> store_;
-  Policy policy_;
-  std::unique_ptr<MailTemplates> templates_;
-  std::unique_ptr<BusinessHours> hours_;
-  std::unique_ptr<CaseEngine> engine_;
-  std::unique_ptr<CaseMailer> mailer_;
-  std::unique_ptr<Intake> intake_;
-  FakeReader reader_;
-  FakeClassifier classifier_;
+  std::unique_ptr<testing::IntakeStack> stack_;
+  SqliteCaseStore* store_ = nullptr;
+  CaseEngine* engine_ = nullptr;
+  CaseMailer* mailer_ = nullptr;
+  Intake* intake_ = nullptr;
+  FakeReader* reader_ = nullptr;
   uint32_t uid_ = 0;
 };
 

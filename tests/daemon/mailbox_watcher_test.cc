@@ -9,6 +9,7 @@
 #include "daemon/sqlite_case_store.h"
 #include "tests/daemon/fake_clock.h"
 #include "tests/daemon/fake_mail.h"
+#include "tests/daemon/intake_stack.h"
 
 namespace complaints {
 namespace {
@@ -22,23 +23,14 @@ using testing::Instant;
 class MailboxWatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("watcher_mb_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
-    policy_ = *LoadPolicy(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/westway.json");
-    templates_ = std::make_unique<MailTemplates>(
-        *MailTemplates::Load(std::string(COMPLAINTSD_SOURCE_DIR) + "/templates"));
-    hours_ = std::make_unique<BusinessHours>(WorkingCalendar(), std::chrono::hours{17});
-    engine_ = std::make_unique<CaseEngine>(*store_, policy_, *hours_, clock_);
     MailSettings settings;
-    settings.signing_key = "k";
-    mailer_ = std::make_unique<CaseMailer>(*templates_, policy_, *hours_, settings, clock_);
-    intake_ = std::make_unique<Intake>(*store_, *engine_, *mailer_, reader_, classifier_, clock_);
+    stack_ = std::make_unique<testing::IntakeStack>("watcher_mb_test", "westway", settings, clock_);
+    store_ = stack_->store.get();
+    engine_ = stack_->engine.get();
+    mailer_ = stack_->mailer.get();
+    intake_ = stack_->intake.get();
+    reader_ = &stack_->reader;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void Deliver(const std::string& raw, const std::string& label) {
     MailFacts f;
@@ -46,7 +38,7 @@ class MailboxWatcherTest : public ::testing::Test {
     f.from = {"Resident", raw + "@example.org"};
     f.subject = raw;
     f.new_text = label + " text";
-    reader_.table[raw] = f;
+    reader_->table[raw] = f;
     source_.Deliver(raw);
   }
 
@@ -63,17 +55,13 @@ class MailboxWatcherTest : public ::testing::Test {
     return store_->ListCases(all)->size();
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_{Instant("2026-06-10T09:30:00+01:00")};
-  std::unique_ptr<SqliteCaseStore> store_;
-  Policy policy_;
-  std::unique_ptr<MailTemplates> templates_;
-  std::unique_ptr<BusinessHours> hours_;
-  std::unique_ptr<CaseEngine> engine_;
-  std::unique_ptr<CaseMailer> mailer_;
-  std::unique_ptr<Intake> intake_;
-  FakeReader reader_;
-  FakeClassifier classifier_;
+  std::unique_ptr<testing::IntakeStack> stack_;
+  SqliteCaseStore* store_ = nullptr;
+  CaseEngine* engine_ = nullptr;
+  CaseMailer* mailer_ = nullptr;
+  Intake* intake_ = nullptr;
+  FakeReader* reader_ = nullptr;
   FakeSource source_;
 };
 
@@ -81,7 +69,7 @@ TEST_F(MailboxWatcherTest, NewMailBecomesCasesAndMovesOnlyAfterwards) {
   Deliver("a", "complaint");
   Deliver("b", "compliment");
   Deliver("broken", "complaint");
-  reader_.table.erase("broken");  // unreadable
+  reader_->table.erase("broken");  // unreadable
   const MailboxWatcher::Pass pass = Run();
   EXPECT_EQ(pass.fetched, 3);
   EXPECT_EQ(Cases(), 2u);

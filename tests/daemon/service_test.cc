@@ -8,6 +8,7 @@
 #include "daemon/sqlite_case_store.h"
 #include "tests/daemon/fake_clock.h"
 #include "tests/daemon/fake_mail.h"
+#include "tests/daemon/intake_stack.h"
 
 namespace complaints {
 namespace {
@@ -22,44 +23,31 @@ using testing::Instant;
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("service_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
-    policy_ = *LoadPolicy(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/westway.json");
-    templates_ = std::make_unique<MailTemplates>(
-        *MailTemplates::Load(std::string(COMPLAINTSD_SOURCE_DIR) + "/templates"));
-    hours_ = std::make_unique<BusinessHours>(WorkingCalendar(), std::chrono::hours{17});
-    engine_ = std::make_unique<CaseEngine>(*store_, policy_, *hours_, clock_);
     MailSettings settings;
-    settings.signing_key = "k";
     settings.admin_address = "it@ha.example";
-    mailer_ = std::make_unique<CaseMailer>(*templates_, policy_, *hours_, settings, clock_);
-    intake_ = std::make_unique<Intake>(*store_, *engine_, *mailer_, reader_, classifier_, clock_);
+    stack_ = std::make_unique<testing::IntakeStack>("service_test", "westway", settings, clock_);
+    store_ = stack_->store.get();
+    engine_ = stack_->engine.get();
+    mailer_ = stack_->mailer.get();
+    intake_ = stack_->intake.get();
+    reader_ = &stack_->reader;
     mailbox_ = std::make_unique<MailboxWatcher>(source_, *store_, *intake_, WatcherFolders{});
     outbox_ = std::make_unique<OutboxSender>(*store_, transport_, clock_, OutboxSettings{});
-    deadlines_ =
-        std::make_unique<DeadlineWatcher>(*store_, *mailer_, *hours_, WatcherSettings{}, clock_);
+    deadlines_ = std::make_unique<DeadlineWatcher>(*store_, *mailer_, *stack_->hours,
+                                                   WatcherSettings{}, clock_);
     service_ = std::make_unique<Service>(
-        Service::Parts{mailbox_.get(), &source_, outbox_.get(), deadlines_.get(), nullptr,
-                       store_.get(), mailer_.get(), &clock_},
+        Service::Parts{mailbox_.get(), &source_, outbox_.get(), deadlines_.get(), nullptr, store_,
+                       mailer_, &clock_},
         Service::Timing{}, [this](const std::string& line) { log_.push_back(line); });
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::filesystem::path dir_;
   FakeClock clock_{Instant("2026-06-10T09:30:00+01:00")};
-  std::unique_ptr<SqliteCaseStore> store_;
-  Policy policy_;
-  std::unique_ptr<MailTemplates> templates_;
-  std::unique_ptr<BusinessHours> hours_;
-  std::unique_ptr<CaseEngine> engine_;
-  std::unique_ptr<CaseMailer> mailer_;
-  std::unique_ptr<Intake> intake_;
-  FakeReader reader_;
-  FakeClassifier classifier_;
+  std::unique_ptr<testing::IntakeStack> stack_;
+  SqliteCaseStore* store_ = nullptr;
+  CaseEngine* engine_ = nullptr;
+  CaseMailer* mailer_ = nullptr;
+  Intake* intake_ = nullptr;
+  FakeReader* reader_ = nullptr;
   FakeSource source_;
   FakeTransport transport_;
   std::unique_ptr<MailboxWatcher> mailbox_;
@@ -75,7 +63,7 @@ TEST_F(ServiceTest, OnePassIngestsSendsAndCounts) {
   f.from = {"Jo", "jo@example.org"};
   f.subject = "boiler";
   f.new_text = "complaint boiler";
-  reader_.table["raw"] = f;
+  reader_->table["raw"] = f;
   source_.Deliver("raw");
   service_->RunOnce();
   const ServiceStatus status = service_->status();

@@ -1,9 +1,6 @@
 // complaintsd itself, as a process, with a Maildir and a real SMTP server: a resident's email gets
 // exactly one acknowledgement quickly; an outage of the SMTP server loses and doubles nothing;
 // SIGHUP with a broken configuration keeps the daemon running; SIGTERM ends it cleanly.
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -78,18 +75,7 @@ class DaemonTest : public ::testing::Test {
     return child;
   }
 
-  int Health() {
-    try {
-      Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(http_port_));
-      Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/healthz");
-      session.sendRequest(request);
-      Poco::Net::HTTPResponse response;
-      session.receiveResponse(response);
-      return static_cast<int>(response.getStatus());
-    } catch (...) {
-      return 0;
-    }
-  }
+  int Health() { return integration::HealthStatus(http_port_); }
 
   std::string dir_;
   int http_port_ = 0;

@@ -1,8 +1,5 @@
 // The whole path with real servers: Dovecot holds the shared mailbox, aiosmtpd receives what
 // complaintsd sends, and complaintsd runs as a process in between.
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -95,18 +92,7 @@ class PipelineTest : public ::testing::Test {
   }
   std::string Inbox() { return dovecot_->Maildir("complaints"); }
 
-  int Health() {
-    try {
-      Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(http_port_));
-      Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/healthz");
-      session.sendRequest(request);
-      Poco::Net::HTTPResponse response;
-      session.receiveResponse(response);
-      return static_cast<int>(response.getStatus());
-    } catch (...) {
-      return 0;
-    }
-  }
+  int Health() { return integration::HealthStatus(http_port_); }
 
   int http_port_ = integration::FreeTcpPort();
   std::string dir_;

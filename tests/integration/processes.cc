@@ -1,5 +1,9 @@
 #include "tests/integration/processes.h"
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -150,6 +154,19 @@ std::string TempDir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
+}
+
+int HealthStatus(int port) {
+  try {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/healthz");
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    session.receiveResponse(response);
+    return static_cast<int>(response.getStatus());
+  } catch (...) {
+    return 0;
+  }
 }
 
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {

@@ -50,6 +50,8 @@ class SmtpSink {
 
 std::string ReadFile(const std::string& path);
 std::string TempDir(const std::string& name);
+// The HTTP status of GET /healthz on 127.0.0.1:port, or 0 when nothing answers.
+int HealthStatus(int port);
 // Waits until `done` is true or `timeout` passes; returns done's last value.
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
