@@ -28,6 +28,7 @@ struct MailSettings {
   std::vector<std::string> staff_domains;  // mail from these is staff's, never acknowledged
   std::string admin_address;               // told about quarantined mail and outages
   std::string manager_address;             // complaints manager: replies, warnings, digest
+  std::string compliments_address;         // gets a copy of every compliment (the team's inbox)
   int auto_reply_cap = 3;                  // automatic messages per recipient per 24 hours
 };
 

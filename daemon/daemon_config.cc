@@ -146,7 +146,8 @@ void ReadMail(Reader& r, DaemonConfig& c) {
   m.staff_domains = SplitList(r.Text("mail.staff-domains"));
   m.admin_address = r.Text("mail.admin");
   m.manager_address = r.Text("mail.manager");
-  for (const char* key : {"mail.admin", "mail.manager"}) {
+  m.compliments_address = r.Text("mail.compliments-to");
+  for (const char* key : {"mail.admin", "mail.manager", "mail.compliments-to"}) {
     const std::string a = r.Text(key);
     if (!a.empty()) {
       if (Status s = ValidateAddress(a); !s) r.Problem(key, s.error());
@@ -221,6 +222,8 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"mail.staff-domains", "", "staff's mail domains: never acknowledged"},
       {"mail.admin", "", "told about quarantined mail and mailbox outages"},
       {"mail.manager", "", "the complaints manager: replies, warnings, breaches, digest"},
+      {"mail.compliments-to", "",
+       "gets a copy of every compliment, to pass praise on to the staff named"},
       {"mail.auto-reply-cap", "3", "automatic messages per recipient per 24 hours"},
       {"deadlines.warn-working-days", "1", "warn at the start of the N-th working day before"},
       {"deadlines.warn-hours", "0", "or warn N hours before (0: use working days)"},

@@ -241,6 +241,20 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
         h.push_back({clock_.Now(), "complaintsd",
                      queued.value() ? "mail_queued" : "mail_suppressed",
                      queued.value() ? std::string(TemplateFor(c.type)) + " to the resident" : why});
+        if (c.type == CaseType::kCompliment && !mailer_.settings().compliments_address.empty()) {
+          // Praise is passed on: the team's inbox gets a copy to forward to whoever is named.
+          CaseMailer::Outgoing copy;
+          copy.template_name = "compliment-staff-copy";
+          copy.to = {"", mailer_.settings().compliments_address};
+          copy.values = mailer_.CaseValues(c, resident);
+          copy.values["summary"] = facts.new_text.substr(0, 4000);
+          copy.automatic = false;
+          copy.case_id = c.id;
+          copy.reference = c.reference;
+          copy.unique = std::to_string(row) + "-compliment-copy";
+          Result<std::optional<OutboxItem>> sent = mailer_.Queue(txn, copy, nullptr);
+          if (!sent) return sent.status();
+        }
         return txn.SetMessageState(row, "processed", label.label, c.id);
       });
   if (!opened) return Quarantine(row, "could not open a case: " + opened.error(), &facts);

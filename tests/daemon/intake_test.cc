@@ -30,6 +30,7 @@ class IntakeTest : public ::testing::Test {
     settings.staff_domains = {"westway.example"};
     settings.admin_address = "it@westway.example";
     settings.manager_address = "manager@westway.example";
+    settings.compliments_address = "praise@westway.example";
     stack_ = std::make_unique<testing::IntakeStack>("intake_test", "westway", settings, clock_);
     store_ = stack_->store.get();
     engine_ = stack_->engine.get();
@@ -177,11 +178,26 @@ TEST_F(IntakeTest, AutomaticRepliesAreCappedPerRecipient) {
     const std::string raw = "raw-" + std::to_string(i);
     Process(Mail(raw, Resident("compliment thanks " + raw, "id" + std::to_string(i) + "@x")));
   }
-  EXPECT_EQ(Outbox().size(), 3u);
-  EXPECT_EQ(History("WW-2026-00004").back(), "mail_suppressed");
+  auto to_resident = [&] {
+    size_t n = 0;
+    for (const OutboxItem& o : Outbox()) n += o.recipients[0] == "jo@example.org";
+    return n;
+  };
+  EXPECT_EQ(to_resident(), 3u);
+  EXPECT_EQ(History("WW-2026-00004")[2], "mail_suppressed");
   clock_.Advance(std::chrono::hours{25});
   Process(Mail("raw-5", Resident("compliment later", "id5@x")));
-  EXPECT_EQ(Outbox().size(), 4u);
+  EXPECT_EQ(to_resident(), 4u);
+}
+
+TEST_F(IntakeTest, ACopyOfEachComplimentGoesToTheTeam) {
+  Process(Mail("thanks", Resident("compliment Steve the caretaker was wonderful")));
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[0].kind, "compliment-thanks");
+  EXPECT_EQ(outbox[1].kind, "compliment-staff-copy");
+  EXPECT_EQ(outbox[1].recipients, std::vector<std::string>{"praise@westway.example"});
+  EXPECT_NE(outbox[1].raw.find("Steve the caretaker"), std::string::npos);
 }
 
 TEST_F(IntakeTest, BounceOfOurMailFlagsTheCase) {
