@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/integration/dovecot.h"
 #include "tests/integration/processes.h"
 
 namespace complaints {
@@ -30,11 +31,6 @@ std::string YearNow() {
   return std::to_string(static_cast<int>(std::chrono::year_month_day{today}.year()));
 }
 
-int FreePort() {
-  static int next = 20000 + static_cast<int>(getpid() % 20000);
-  return next++;
-}
-
 class DaemonTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,7 +38,7 @@ class DaemonTest : public ::testing::Test {
     fs::create_directories(dir_ + "/Maildir/new");
     std::ofstream(dir_ + "/key") << "integration-test-key\n";
     chmod((dir_ + "/key").c_str(), 0600);
-    http_port_ = FreePort();
+    http_port_ = integration::FreeTcpPort();
   }
   void TearDown() override { fs::remove_all(dir_); }
 
