@@ -8,6 +8,11 @@
 // SIGTERM/SIGINT: finish the message in hand, leave the outbox consistent, exit 0. SIGHUP: reload
 // the configuration, policy and templates; a broken new configuration is reported and the old
 // one kept.
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
@@ -47,10 +52,22 @@ void InstallSignalHandlers() {
   for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaction(s, &action, nullptr);
 }
 
+// Poco's logger on stderr, which journald collects under systemd: "complaintsd: <line>".
+Poco::Logger& Logger() {
+  static Poco::Logger& logger = []() -> Poco::Logger& {
+    Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("complaintsd: %t"));
+    Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel(std::cerr));
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, console));
+    Poco::Logger& l = Poco::Logger::get("complaintsd");
+    l.setChannel(channel);
+    l.setLevel(Poco::Message::PRIO_INFORMATION);
+    return l;
+  }();
+  return logger;
+}
+
 void Log(const std::string& line) {
-  static std::mutex mutex;
-  std::lock_guard<std::mutex> lock(mutex);
-  std::cerr << "complaintsd: " << line << std::endl;
+  Logger().information(line);
   sd_notify(0, "WATCHDOG=1");  // every message handled is a sign of life
 }
 

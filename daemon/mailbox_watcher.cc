@@ -15,7 +15,7 @@ MailboxWatcher::MailboxWatcher(MailSource& source, CaseStore& store, Intake& int
                                WatcherFolders folders)
     : source_(source), store_(store), intake_(intake), folders_(std::move(folders)) {}
 
-Result<MailboxWatcher::Pass> MailboxWatcher::RunOnce() {
+Result<MailboxWatcher::Pass> MailboxWatcher::RunOnce(const std::atomic<bool>* stop) {
   Result<uint32_t> uidvalidity = source_.Open();
   if (!uidvalidity) return Result<Pass>(uidvalidity.status());
   FolderCursor cursor;
@@ -32,24 +32,25 @@ Result<MailboxWatcher::Pass> MailboxWatcher::RunOnce() {
   std::vector<uint32_t> todo = *uids;
   std::sort(todo.begin(), todo.end());
   Pass pass;
-  for (size_t i = 0; i < todo.size(); i += folders_.batch) {
+  for (size_t i = 0; i < todo.size() && !(stop && stop->load()); i += folders_.batch) {
     const std::vector<uint32_t> slice(
         todo.begin() + static_cast<long>(i),
         todo.begin() + static_cast<long>(std::min(todo.size(), i + folders_.batch)));
     Result<std::vector<FetchedMessage>> batch = source_.Fetch(slice);
     if (!batch) return Result<Pass>(batch.status());
     pass.fetched += static_cast<int>(batch->size());
-    if (Status s = Handle(*batch, *uidvalidity, pass); !s) return Result<Pass>(s);
+    if (Status s = Handle(*batch, *uidvalidity, pass, stop); !s) return Result<Pass>(s);
   }
   return pass;
 }
 
 Status MailboxWatcher::Handle(const std::vector<FetchedMessage>& batch, uint32_t uidvalidity,
-                              Pass& pass) {
+                              Pass& pass, const std::atomic<bool>* stop) {
   std::vector<uint32_t> processed, quarantined;
   uint32_t last = 0;
   Status failure = Status::Ok();
   for (const FetchedMessage& m : batch) {
+    if (stop && stop->load()) break;  // asked to stop: the rest waits for the next start
     IncomingMessage in;
     in.raw = m.raw;
     in.sha256 = Sha256Hex(m.raw);

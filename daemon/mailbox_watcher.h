@@ -6,6 +6,7 @@
 // A UIDVALIDITY change restarts the cursor; stored hashes and Message-IDs prevent duplicates.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -54,11 +55,13 @@ class MailboxWatcher {
     int fetched = 0;
     std::vector<IntakeOutcome> outcomes;
   };
-  // One pass: everything new is fetched, handled and moved.
-  Result<Pass> RunOnce();
+  // One pass: everything new is fetched, handled and moved. When `stop` is given and becomes
+  // true, the pass ends after the message in hand (what was handled is moved; the rest waits).
+  Result<Pass> RunOnce(const std::atomic<bool>* stop = nullptr);
 
  private:
-  Status Handle(const std::vector<FetchedMessage>& batch, uint32_t uidvalidity, Pass& pass);
+  Status Handle(const std::vector<FetchedMessage>& batch, uint32_t uidvalidity, Pass& pass,
+                const std::atomic<bool>* stop);
 
   MailSource& source_;
   CaseStore& store_;

@@ -27,7 +27,7 @@ void Service::RunOnce() {
 }
 
 void Service::MailboxPass() {
-  Result<MailboxWatcher::Pass> pass = parts_.mailbox->RunOnce();
+  Result<MailboxWatcher::Pass> pass = parts_.mailbox->RunOnce(stop_);
   const Instant now = parts_.clock->Now();
   if (!pass) {
     {
@@ -137,6 +137,7 @@ void Service::DeadlinePass() {
 }
 
 void Service::Run(const std::atomic<bool>& stop) {
+  stop_ = &stop;
   while (!stop.load()) {
     RunOnce();
     if (stop.load()) break;
@@ -152,6 +153,7 @@ void Service::Run(const std::atomic<bool>& stop) {
       log_("waiting for mail: " + s.error());
     }
   }
+  stop_ = nullptr;
 }
 
 }  // namespace complaints

@@ -73,6 +73,7 @@ class Service {
   Parts parts_;
   Timing timing_;
   Logger log_;
+  const std::atomic<bool>* stop_ = nullptr;  // set while Run() runs
   std::optional<Instant> last_deadline_pass_;
   std::optional<Instant> outage_since_;
   bool outage_reported_ = false;

@@ -109,6 +109,18 @@ TEST_F(MailboxWatcherTest, UidValidityChangeResynchronisesWithoutDuplicates) {
   EXPECT_EQ(source_.folders["Processed"].size(), 2u);
 }
 
+TEST_F(MailboxWatcherTest, AStopRequestEndsThePassAfterTheMessageInHand) {
+  for (int i = 0; i < 5; ++i) Deliver("s" + std::to_string(i), "complaint");
+  std::atomic<bool> stop{true};
+  MailboxWatcher watcher(source_, *store_, *intake_, {});
+  Result<MailboxWatcher::Pass> pass = watcher.RunOnce(&stop);
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->outcomes.size(), 0u);
+  EXPECT_EQ(source_.folders["INBOX"].size(), 5u);  // untouched, for the next start
+  stop = false;
+  EXPECT_EQ(watcher.RunOnce(&stop)->outcomes.size(), 5u);
+}
+
 TEST_F(MailboxWatcherTest, ManyMessagesInBatches) {
   for (int i = 0; i < 250; ++i) Deliver("m" + std::to_string(i), "service_request");
   const MailboxWatcher::Pass pass = Run();

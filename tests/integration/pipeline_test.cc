@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -175,6 +176,29 @@ TEST_F(PipelineTest, KilledMidBatchAndRestartedLosesAndDuplicatesNothing) {
 
 namespace complaints {
 namespace {
+
+TEST_F(PipelineTest, SigtermMidBatchFinishesTheMessageInHandAndLosesNothing) {
+  constexpr int kMessages = 120;
+  for (int i = 0; i < kMessages; ++i) {
+    dovecot_->Deliver("complaints", Complaint("t" + std::to_string(i) + "@example.org",
+                                              "t" + std::to_string(i) + "@example.org"));
+  }
+  StartDaemon();
+  ASSERT_TRUE(WaitFor([&] { return Cases() >= 5; }, std::chrono::seconds{30}));
+  const auto asked = std::chrono::steady_clock::now();
+  const int status = daemon_->Stop(SIGTERM, std::chrono::seconds{10});
+  ASSERT_NE(status, -1) << "did not stop within 10 s";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds{10});
+  StartDaemon();
+  ASSERT_TRUE(WaitFor([&] { return Files(Inbox() + "/.Processed") == kMessages; },
+                      std::chrono::seconds{90}));
+  ASSERT_TRUE(
+      WaitFor([&] { return sink_->Messages().size() >= kMessages; }, std::chrono::seconds{60}));
+  std::this_thread::sleep_for(std::chrono::seconds{2});
+  EXPECT_EQ(Cases(), static_cast<size_t>(kMessages));
+  EXPECT_EQ(sink_->Messages().size(), static_cast<size_t>(kMessages));
+}
 
 TEST_F(PipelineTest, HealthTurnsUnavailableWhileDovecotIsDownAndBack) {
   StartDaemon();
