@@ -52,6 +52,8 @@ void Service::MailboxPass() {
   }
   CheckOutage();
   outage_since_.reset();
+  // A case event: the deadline watcher looks again in this pass, not only on its timer.
+  if (!pass->outcomes.empty()) last_deadline_pass_.reset();
   for (const IntakeOutcome& o : pass->outcomes) {
     Count("messages_ingested");
     Count(std::string("intake_") + std::string(OutcomeName(o.kind)));

@@ -34,6 +34,8 @@ class DeadlineWatcherTest : public ::testing::Test {
   void Use(const std::string& policy_name, WatcherSettings settings = {}) {
     policy_ = *LoadPolicy(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/policies/" + policy_name +
                           ".json");
+    hours_ = std::make_unique<BusinessHours>(WorkingCalendar(policy_.division),
+                                             policy_.close_of_business);
     engine_ = std::make_unique<CaseEngine>(*store_, policy_, *hours_, clock_);
     MailSettings mail;
     mail.from = {"Complaints", "complaints@ha.example"};
@@ -124,6 +126,26 @@ TEST_F(DeadlineWatcherTest, WarningSkipsChristmasAndTheClockChange) {
             "2026-10-23T09:00:00+01:00");
   EXPECT_EQ(RunAt("2026-12-29T08:59:00Z").warned, 0);
   EXPECT_EQ(RunAt("2026-12-29T09:00:00Z").warned, 1);
+}
+
+TEST_F(DeadlineWatcherTest, ScottishFrontlineResponseOverStAndrewsDay) {
+  Use("spso-model");
+  clock_.Set("2026-11-27T10:00:00Z");
+  Open();  // frontline response due Mon 7 December (Mon 30 November is St Andrew's Day)
+  EXPECT_EQ(RunAt("2026-12-04T08:59:00Z").warned, 0);
+  EXPECT_EQ(RunAt("2026-12-04T09:00:00Z").warned, 1);
+  EXPECT_EQ(RunAt("2026-12-07T16:59:59Z").breached, 0);
+  EXPECT_EQ(RunAt("2026-12-07T17:00:00Z").breached, 1);
+}
+
+TEST_F(DeadlineWatcherTest, WillowTreeInformalStageHasNoDeadlineToWarnAbout) {
+  Use("willow-tree");
+  OpenRequest informal;
+  informal.pre_formal = true;
+  informal.contact.name = "Jo";
+  ASSERT_TRUE(engine_->Open(informal, "staff").ok());
+  const DeadlineWatcher::Pass pass = RunAt("2027-06-10T09:00:00+01:00");
+  EXPECT_EQ(pass.warned + pass.breached, 0);
 }
 
 TEST_F(DeadlineWatcherTest, MetDeadlinesAreNeitherWarnedNorBreached) {
