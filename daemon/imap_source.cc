@@ -58,6 +58,8 @@ struct ImapSource::Connection {
   int tag = 0;
   std::string capabilities;
   std::chrono::seconds timeout{60};
+  // libcurl writes here for as long as the handle lives, so it lives with the handle.
+  char error[CURL_ERROR_SIZE] = {0};
 
   ~Connection() {
     if (curl) curl_easy_cleanup(curl);
@@ -205,10 +207,9 @@ Result<uint32_t> ImapSource::Open() {
     const size_t scheme = settings_.url.find("://");
     const size_t slash = settings_.url.find('/', scheme + 3);
     const std::string server = settings_.url.substr(0, slash) + "/";
-    char error[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(c->curl, CURLOPT_URL, server.c_str());
     curl_easy_setopt(c->curl, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->error);
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, 20L);
     curl_easy_setopt(c->curl, CURLOPT_USERNAME, settings_.user.c_str());
@@ -228,7 +229,7 @@ Result<uint32_t> ImapSource::Open() {
     }
     const CURLcode rc = curl_easy_perform(c->curl);
     if (rc != CURLE_OK) {
-      return R::Error(Name() + ": " + (error[0] ? error : curl_easy_strerror(rc)));
+      return R::Error(Name() + ": " + (c->error[0] ? c->error : curl_easy_strerror(rc)));
     }
     curl_easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &c->socket);
     Result<Response> caps = c->Run("CAPABILITY");
