@@ -93,6 +93,13 @@ class CaseEngine {
                             const std::string& actor);
   Result<CaseRecord> Note(const std::string& ref, const std::string& text,
                           const std::string& actor);
+  // A person corrects the classifier. Into a complaint: stage 1 opens with its clocks running
+  // from when the message was received (the Code's start), which may already be overdue. Out of
+  // a complaint (only before any stage response): the complaint's deadlines are superseded. The
+  // review flag is cleared; the history keeps who, when, from what and why, and the case becomes
+  // training data for the landlord's own model.
+  Result<CaseRecord> Relabel(const std::string& ref, CaseType to, const std::string& reason,
+                             const std::string& actor);
   Result<CaseRecord> CompleteAction(const std::string& ref, int64_t action_id,
                                     const std::string& actor);
 

@@ -132,6 +132,9 @@ class CaseStore {
   virtual Result<std::optional<StoredMessage>> FindMessage(int64_t id) = 0;
   // Raw bytes of a stored incoming message (for re-processing and for staff).
   virtual Result<std::string> MessageRaw(int64_t id) = 0;
+  // Staff's corrections of the classifier: for every case relabelled by a person, its label now
+  // and the raw bytes of the first message that opened it (training data for a landlord's model).
+  virtual Result<std::vector<std::pair<std::string, std::string>>> RelabelledCases() = 0;
 
   // Open deadlines of the kinds we owe (acknowledge, respond, pre_formal_resolve), not yet
   // breached, due at or before `until`; through an index, so the cost follows the number due.

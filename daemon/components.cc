@@ -1,21 +1,26 @@
 #include "daemon/components.h"
 
+#include "daemon/classifier_training.h"
 #include "daemon/imap_source.h"
 #include "daemon/maildir_source.h"
 #include "daemon/parsed_mail_reader.h"
 #include "daemon/pickup_transport.h"
 #include "daemon/smtp_transport.h"
-#include "parsers/cue_classifier.h"
+#include "parsers/classifier.h"
 
 namespace complaints {
 namespace {
 
-class CueClassifier : public MessageClassifier {
+class ModelClassifier : public MessageClassifier {
  public:
+  explicit ModelClassifier(std::shared_ptr<const TextModel> model) : model_(std::move(model)) {}
   Classification Classify(const std::string& subject, const std::string& text) const override {
-    const CueVerdict v = ClassifyByCues(subject, text);
+    const CueVerdict v = complaints::Classify(model_.get(), subject, text);
     return {v.label, v.confidence, v.needs_review, v.cues};
   }
+
+ private:
+  std::shared_ptr<const TextModel> model_;
 };
 
 // The wall clock for the Maildir's UIDVALIDITY; the one other reader of time is system_clock.cc.
@@ -65,8 +70,10 @@ Result<std::unique_ptr<MailReader>> MakeMailReader(const Policy& policy) {
       std::make_unique<ParsedMailReader>(ReferencePattern(policy.reference_format)));
 }
 
-Result<std::unique_ptr<MessageClassifier>> MakeClassifier(const DaemonConfig&) {
-  return std::unique_ptr<MessageClassifier>(std::make_unique<CueClassifier>());
+Result<std::unique_ptr<MessageClassifier>> MakeClassifier(const DaemonConfig& config) {
+  Result<std::shared_ptr<const TextModel>> model = LoadTextModelFile(config.classifier_model);
+  if (!model) return Result<std::unique_ptr<MessageClassifier>>::Error(model.error());
+  return std::unique_ptr<MessageClassifier>(std::make_unique<ModelClassifier>(*model));
 }
 
 }  // namespace complaints

@@ -26,6 +26,7 @@ struct Entry {
 constexpr Entry kCommands[] = {
     {"calendar", RunCalendarCommand, "bank holidays, working days and due times"},
     {"cases", RunCasesCommand, "open, progress, list and show cases"},
+    {"classifier", RunClassifierCommand, "train the classifier's model from labelled examples"},
     {"classify", RunClassifyCommand, "label messages or texts, or measure on a labelled set"},
     {"deadlines", RunDeadlinesCommand, "open deadlines due soon, and overdue ones"},
     {"ingest", RunIngestCommand, "one pass of the mailbox (or a Maildir) through intake"},

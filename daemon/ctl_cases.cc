@@ -39,6 +39,7 @@ constexpr const char* kUsage =
     "  close REF [--note TEXT]\n"
     "  reopen REF --reason TEXT\n"
     "  note REF --text TEXT\n"
+    "  relabel REF --label TYPE --reason TEXT   correct the classifier (kept as training data)\n"
     "  action-done REF ID\n"
     "types: complaint comment compliment service_request asb; "
     "channels: email letter phone visit web\n";
@@ -342,6 +343,18 @@ Result<CaseRecord> Change(const std::string& verb, const std::string& ref, const
     if (!reason) return R(reason.status());
     return engine.Reopen(ref, *reason, actor);
   }
+  if (verb == "relabel") {
+    Result<std::string> label = need("label");
+    if (!label) return R(label.status());
+    Result<CaseType> type = ParseCaseType(*label);
+    if (!type) {
+      return R::Error("invalid --label '" + *label +
+                      "': complaint, comment, compliment, service_request or asb");
+    }
+    Result<std::string> reason = need("reason");
+    if (!reason) return R(reason.status());
+    return engine.Relabel(ref, *type, *reason, actor);
+  }
   if (verb == "note") {
     Result<std::string> text = need("text");
     if (!text) return R(text.status());
@@ -376,6 +389,7 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
         {"close", with({"note"})},
         {"reopen", with({"reason"})},
         {"note", with({"text"})},
+        {"relabel", with({"label", "reason"})},
         {"action-done", with({})},
     };
   }();

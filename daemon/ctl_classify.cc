@@ -1,6 +1,8 @@
 #include "daemon/ctl_classify.h"
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -8,8 +10,10 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/classifier_training.h"
 #include "daemon/command_line.h"
-#include "parsers/cue_classifier.h"
+#include "daemon/sqlite_case_store.h"
+#include "parsers/classifier.h"
 #include "parsers/mail_parser.h"
 
 namespace complaints {
@@ -22,24 +26,19 @@ nlohmann::json Verdict(const CueVerdict& v) {
           {"cues", v.cues}};
 }
 
-struct Counts {
-  int tp = 0, fp = 0, fn = 0;
-  double Precision() const { return tp + fp ? static_cast<double>(tp) / (tp + fp) : 0; }
-  double Recall() const { return tp + fn ? static_cast<double>(tp) / (tp + fn) : 0; }
-  double F1() const {
-    const double p = Precision(), r = Recall();
-    return p + r > 0 ? 2 * p * r / (p + r) : 0;
-  }
-};
-
-// The set's own labels, and ours mapped onto them (see ../shared/corpora/README.md).
+// The set's own labels, and ours mapped onto them (see ../shared/corpora/README.md): complaint vs
+// anything else; comment (a suggestion) vs anything else; compliment vs complaint, where anything
+// of ours that is not praise counts as the complaint side (those answers are criticism).
 std::string Mapped(const std::set<std::string>& labels, const std::string& ours) {
   if (labels.count("not_complaint")) return ours == "complaint" ? "complaint" : "not_complaint";
   if (labels.count("not_suggestion")) return ours == "comment" ? "suggestion" : "not_suggestion";
-  return ours;  // compliment | complaint: anything else counts as wrong
+  if (labels.count("compliment") && labels.count("complaint") && labels.size() == 2) {
+    return ours == "compliment" ? "compliment" : "complaint";
+  }
+  return ours;
 }
 
-int Eval(const std::string& path, std::ostream& out, std::ostream& err) {
+int Eval(const std::string& path, const TextModel* model, std::ostream& out, std::ostream& err) {
   std::ifstream in(path);
   if (!in) {
     err << "complaintsctl classify: " << path << ": cannot be read\n";
@@ -56,27 +55,16 @@ int Eval(const std::string& path, std::ostream& out, std::ostream& err) {
   }
   std::set<std::string> labels;
   for (const auto& [gold, text] : rows) labels.insert(gold);
-  std::map<std::string, Counts> per;
+  std::vector<std::pair<std::string, std::string>> pairs;
   int correct = 0;
   for (const auto& [gold, text] : rows) {
-    const std::string predicted = Mapped(labels, ClassifyByCues("", text).label);
-    if (predicted == gold) {
-      ++correct;
-      ++per[gold].tp;
-    } else {
-      ++per[gold].fn;
-      ++per[predicted].fp;
-    }
+    pairs.push_back({gold, Mapped(labels, Classify(model, "", text).label)});
+    correct += pairs.back().first == pairs.back().second;
   }
+  std::map<std::string, double> f1;
+  out << LabelReport(pairs, {labels.begin(), labels.end()}, &f1);
   double macro = 0;
-  for (const std::string& label : labels) {
-    const Counts& c = per[label];
-    char row[160];
-    std::snprintf(row, sizeof row, "%-16s precision %.3f  recall %.3f  F1 %.3f\n", label.c_str(),
-                  c.Precision(), c.Recall(), c.F1());
-    out << row;
-    macro += c.F1() / static_cast<double>(labels.size());
-  }
+  for (const std::string& label : labels) macro += f1[label] / static_cast<double>(labels.size());
   char summary[200];
   const double accuracy = rows.empty() ? 0 : static_cast<double>(correct) / rows.size();
   if (labels.count("not_complaint")) {
@@ -84,7 +72,7 @@ int Eval(const std::string& path, std::ostream& out, std::ostream& err) {
                   rows.size());
   } else if (labels.count("not_suggestion")) {
     std::snprintf(summary, sizeof summary, "headline: suggestion F1 %.3f over %zu texts\n",
-                  per["suggestion"].F1(), rows.size());
+                  f1["suggestion"], rows.size());
   } else {
     std::snprintf(summary, sizeof summary, "headline: accuracy %.3f over %zu texts\n", accuracy,
                   rows.size());
@@ -93,23 +81,140 @@ int Eval(const std::string& path, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+constexpr const char* kTrainUsage =
+    "usage: complaintsctl classifier train --out FILE [--corpus PATH]... [--db DB]\n"
+    "                                      [--holdout PERCENT]\n"
+    "  --corpus   a .tsv of label<TAB>text lines, or a folder of them (default: the shipped\n"
+    "             config/classifier/corpus); repeatable\n"
+    "  --db       also learn from the cases staff relabelled in this case store\n"
+    "  --holdout  keep this share of the examples out of training and report on it\n";
+
+int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& why, int code) {
+    err << "complaintsctl classifier train: " << why << '\n';
+    return code;
+  };
+  const std::optional<std::string> target = line.Get("out");
+  if (!target) return fail("missing --out FILE\n" + std::string(kTrainUsage), 2);
+  std::vector<std::string> corpora = line.GetAll("corpus");
+  if (corpora.empty())
+    corpora.push_back(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/classifier/corpus");
+  std::vector<TrainingExample> all;
+  for (const std::string& path : corpora) {
+    Result<std::vector<TrainingExample>> read = LoadTrainingExamples(path);
+    if (!read) return fail(read.error(), 2);
+    all.insert(all.end(), read->begin(), read->end());
+  }
+  int corrections = 0;
+  if (auto db = line.Get("db")) {
+    if (!std::filesystem::exists(*db)) return fail(*db + ": no such case store", 2);
+    Result<std::unique_ptr<SqliteCaseStore>> store = SqliteCaseStore::Open(*db);
+    if (!store) return fail(store.error(), 2);
+    Result<std::vector<std::pair<std::string, std::string>>> relabelled =
+        (*store)->RelabelledCases();
+    if (!relabelled) return fail(relabelled.error(), 2);
+    for (const auto& [label, raw] : *relabelled) {
+      Result<ParsedMail> mail = ParseMail(raw);
+      if (!mail) continue;  // unreadable mail teaches nothing
+      all.push_back({label, mail->subject + "\n" + mail->new_text});
+      ++corrections;
+    }
+  }
+  int percent = 0;
+  if (auto holdout = line.Get("holdout")) {
+    Result<long> p = ParseWholeNumber(*holdout, "--holdout", 0, 90);
+    if (!p) return fail(p.error(), 2);
+    percent = static_cast<int>(*p);
+  }
+  std::vector<TrainingExample> train, held;
+  for (const TrainingExample& e : all) (HeldOut(e.text, percent) ? held : train).push_back(e);
+  std::map<std::string, int> count;
+  for (const TrainingExample& e : train) ++count[e.label];
+  const auto started = std::chrono::steady_clock::now();
+  if (Status s = TrainTextModel(train, TrainingSettings{}, *target); !s) return fail(s.error(), 1);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(*target, ec);
+  char row[200];
+  std::snprintf(
+      row, sizeof row, "trained on %zu examples (%d staff corrections) in %.1f s: %s, %.1f MB\n",
+      train.size(), corrections, seconds, target->c_str(), static_cast<double>(bytes) / 1e6);
+  out << row;
+  for (const auto& [label, n] : count) out << "  " << label << ": " << n << '\n';
+  if (held.empty()) return 0;
+  Result<std::shared_ptr<const TextModel>> model = LoadTextModelFile(*target);
+  if (!model) return fail(model.error(), 1);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const TrainingExample& e : held)
+    pairs.push_back({e.label, Classify(model->get(), "", e.text).label});
+  std::map<std::string, double> recall;
+  out << "held out " << held.size() << " examples (" << percent << "%):\n"
+      << LabelReport(pairs,
+                     {"complaint", "comment", "compliment", "service_request", "asb", "other"},
+                     nullptr, &recall);
+  std::snprintf(row, sizeof row, "headline: complaint recall %.3f on the held-out slice\n",
+                recall["complaint"]);
+  out << row;
+  return 0;
+}
+
 }  // namespace
 
+int RunClassifierCommand(const std::vector<std::string>& args, std::ostream& out,
+                         std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] != "train") {
+    (args.empty() || args[0] == "--help" ? out : err) << kTrainUsage;
+    return args.empty() || args[0] != "--help" ? 2 : 0;
+  }
+  Result<CommandLine> line =
+      CommandLine::Parse({args.begin() + 1, args.end()}, {{"out", "corpus", "db", "holdout"}, {}});
+  if (!line) {
+    err << "complaintsctl classifier train: " << line.error() << '\n';
+    return 2;
+  }
+  if (!line->positional().empty()) {
+    err << "complaintsctl classifier train: unexpected argument '" << line->positional()[0]
+        << "'\n";
+    return 2;
+  }
+  return Train(*line, out, err);
+}
+
 int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  Result<CommandLine> line = CommandLine::Parse(args, {{"eval"}, {"json", "text"}});
+  Result<CommandLine> line =
+      CommandLine::Parse(args, {{"eval", "model"}, {"json", "text", "rules-only", "scores"}});
   if (!line) {
     err << "complaintsctl classify: " << line.error() << '\n';
     return 2;
   }
-  if (auto path = line->Get("eval")) return Eval(*path, out, err);
+  std::shared_ptr<const TextModel> model;
+  if (!line->Has("rules-only")) {
+    Result<std::shared_ptr<const TextModel>> loaded =
+        LoadTextModelFile(line->Get("model").value_or(DefaultModelPath()));
+    if (!loaded) {
+      err << "complaintsctl classify: " << loaded.error() << " (or use --rules-only)\n";
+      return 2;
+    }
+    model = *loaded;
+  }
+  if (auto path = line->Get("eval")) return Eval(*path, model.get(), out, err);
   if (line->Has("text")) {
+    const bool scores = line->Has("scores");
     for (std::string text; std::getline(std::cin, text);) {
-      out << Verdict(ClassifyByCues("", text)).dump() << '\n';
+      nlohmann::json v = Verdict(Classify(model.get(), "", text));
+      if (scores && model) {  // the model's whole distribution and the rules' own verdict
+        for (const LabelScore& s : model->Scores(text)) v["scores"][s.label] = s.probability;
+        const CueVerdict rules = ClassifyByCues("", text);
+        v["rules"] = {{"label", rules.label}, {"confidence", rules.confidence}};
+      }
+      out << v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }
     return 0;
   }
   if (line->positional().empty()) {
-    err << "usage: complaintsctl classify [--json] FILE.eml... | --text | --eval FILE.tsv\n";
+    err << "usage: complaintsctl classify [--model FILE | --rules-only] "
+           "[--json] FILE.eml... | --text | --eval FILE.tsv\n";
     return 2;
   }
   int code = 0;
@@ -124,7 +229,7 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
       out << nlohmann::json{{"file", file}, {"error", mail.error()}}.dump() << '\n';
       continue;
     }
-    nlohmann::json v = Verdict(ClassifyByCues(mail->subject, mail->new_text));
+    nlohmann::json v = Verdict(Classify(model.get(), mail->subject, mail->new_text));
     v["file"] = file;
     out << v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }

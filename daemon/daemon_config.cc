@@ -187,6 +187,8 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"store.path", "/var/lib/complaintsd/complaints.db", "the SQLite database"},
       {"policy.file", "", "the landlord's policy (default: the shipped hos-code-2024.json)"},
       {"templates.dir", "", "the email templates (default: the shipped templates/)"},
+      {"classifier.model", "",
+       "the classifier's fastText model (default: the one built from the shipped corpus)"},
       {"mailbox.kind", "maildir", "maildir or imap"},
       {"mailbox.maildir", "", "the Maildir to read (mailbox.kind = maildir)"},
       {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
@@ -260,6 +262,13 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
   if (c.policy_file.empty()) c.policy_file = kShipped + "/config/policies/hos-code-2024.json";
   c.templates_dir = r.Path("templates.dir");
   if (c.templates_dir.empty()) c.templates_dir = kShipped + "/templates";
+  c.classifier_model = r.Path("classifier.model");
+  if (c.classifier_model.empty()) c.classifier_model = COMPLAINTSD_MODEL_PATH;
+  if (!std::filesystem::exists(c.classifier_model)) {
+    r.Problem("classifier.model", c.classifier_model +
+                                      ": no such model (build it, or train one with "
+                                      "'complaintsctl classifier train --out FILE')");
+  }
   ReadMailbox(r, c.mailbox);
   ReadSender(r, c.sender);
   ReadMail(r, c);

@@ -56,6 +56,7 @@ struct DaemonConfig {
   std::string store_path;
   std::string policy_file;
   std::string templates_dir;
+  std::string classifier_model;  // fastText model file (default: the one the build trained)
   MailboxConfig mailbox;
   SenderConfig sender;
   MailSettings mail;  // mail.signing_key is filled from the secret at load

@@ -801,6 +801,16 @@ Result<std::string> SqliteCaseStore::MessageRaw(int64_t id) {
   return s.Blob(0);
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> SqliteCaseStore::RelabelledCases() {
+  Statement s(impl_->db,
+              "SELECT c.type, m.raw FROM cases c JOIN messages m ON m.id = (SELECT min(id) FROM "
+              "messages WHERE case_id = c.id AND direction = 'in') WHERE EXISTS (SELECT 1 FROM "
+              "history h WHERE h.case_id = c.id AND h.action = 'relabelled') ORDER BY c.id");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.Step() == SQLITE_ROW) out.push_back({s.Text(0), s.Blob(1)});
+  return out;
+}
+
 namespace {
 
 constexpr const char* kOutboxColumns =

@@ -27,6 +27,7 @@ class SqliteCaseStore : public CaseStore {
   Result<Contact> GetContact(int64_t id) override;
   Result<std::optional<StoredMessage>> FindMessage(int64_t id) override;
   Result<std::string> MessageRaw(int64_t id) override;
+  Result<std::vector<std::pair<std::string, std::string>>> RelabelledCases() override;
   Result<std::vector<WatchedDeadline>> PendingDeadlines(Instant until, int limit) override;
   Result<std::vector<WatchedDeadline>> OpenDeadlines(Instant until, int limit) override;
   Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) override;

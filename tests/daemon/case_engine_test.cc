@@ -370,3 +370,71 @@ TEST_F(CaseEngineTest, TwoProcessesNeverShareAReference) {
 
 }  // namespace
 }  // namespace complaints
+
+namespace complaints {
+namespace {
+
+TEST_F(CaseEngineTest, RelabelIntoAComplaintStartsTheClockAtReceipt) {
+  CaseEngine& engine = Engine("hos-code-2024");
+  OpenRequest request;
+  request.type = CaseType::kServiceRequest;
+  request.needs_review = true;
+  CaseRecord c = Open(engine, request);
+  EXPECT_EQ(c.stage, 0);
+  EXPECT_EQ(Due(c, "acknowledge"), "none");
+  clock_.Set("2026-06-15T11:00:00+01:00");  // staff notice three working days later
+  EXPECT_FALSE(engine.Relabel(c.reference, CaseType::kComplaint, "", "Sam").ok());  // why?
+  c = Ok(
+      engine.Relabel(c.reference, CaseType::kComplaint, "resident is unhappy with delays", "Sam"));
+  EXPECT_EQ(c.type, CaseType::kComplaint);
+  EXPECT_EQ(c.stage, 1);
+  EXPECT_FALSE(c.needs_review);
+  // The Code's clock started when the message arrived, not when a person read it.
+  EXPECT_EQ(Due(c, "acknowledge"), "2026-06-17T17:00:00+01:00");
+  const std::vector<HistoryEntry> history = Ok(store_->History(c.id));
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back().action, "relabelled");
+  EXPECT_EQ(history.back().actor, "Sam");
+  EXPECT_EQ(history.back().detail, "service_request -> complaint: resident is unhappy with delays");
+  EXPECT_FALSE(engine.Relabel(c.reference, CaseType::kComplaint, "again", "Sam").ok());
+
+  // The correction is training data: the case's label now, with the message that opened it.
+  ASSERT_TRUE(store_
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    IncomingMessage m;
+                    m.raw = "Subject: tap\r\n\r\nThe tap still drips after two visits.\r\n";
+                    m.sha256 = "feed";
+                    Result<StoredMessage> stored = txn.StoreIncoming(m);
+                    if (!stored) return stored.status();
+                    return txn.SetMessageState(stored->id, "processed", "service_request", c.id);
+                  })
+                  .ok());
+  const auto corrections = Ok(store_->RelabelledCases());
+  ASSERT_EQ(corrections.size(), 1u);
+  EXPECT_EQ(corrections[0].first, "complaint");
+  EXPECT_NE(corrections[0].second.find("still drips"), std::string::npos);
+}
+
+TEST_F(CaseEngineTest, RelabelOutOfAComplaintOnlyBeforeAResponse) {
+  CaseEngine& engine = Engine("hos-code-2024");
+  CaseRecord c = Open(engine);
+  c = Ok(engine.Relabel(c.reference, CaseType::kAsb, "a report about a neighbour", "Sam"));
+  EXPECT_EQ(c.type, CaseType::kAsb);
+  EXPECT_EQ(c.stage, 0);
+  EXPECT_EQ(Due(c, "acknowledge"), "none");  // superseded, kept in the record
+  EXPECT_EQ(Due(c, "respond"), "none");
+  for (const Deadline& d : c.deadlines) EXPECT_TRUE(d.superseded_at.has_value()) << d.kind;
+
+  CaseRecord answered = Open(engine);
+  Ok(engine.Acknowledge(answered.reference, "staff"));
+  StageResponse response;
+  response.outcome = "not_upheld";
+  Ok(engine.Respond(answered.reference, response, "Ann Handler"));
+  Result<CaseRecord> refused =
+      engine.Relabel(answered.reference, CaseType::kComment, "only an opinion", "Sam");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("stays a complaint"), std::string::npos) << refused.error();
+}
+
+}  // namespace
+}  // namespace complaints

@@ -1,0 +1,65 @@
+// Training the classifier's fastText model from labelled examples: the project's corpus
+// (config/classifier/corpus/*.tsv) and, for a landlord, its staff's corrections of labels.
+// Deterministic: the same examples give the same model, byte for byte (one thread, a fixed seed,
+// a fixed shuffle).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parsers/result.h"
+
+namespace complaints {
+
+struct TrainingExample {
+  std::string label;  // complaint | comment | compliment | service_request | asb | other
+  std::string text;
+};
+
+// Reads `label<TAB>text` lines from a .tsv file, or from every .tsv file in a folder (in name
+// order). Blank lines and lines starting with '#' are skipped; a bad label or a line without a
+// tab is an error naming the file and line.
+Result<std::vector<TrainingExample>> LoadTrainingExamples(const std::string& path);
+
+// A stable split: an example goes to the held-out slice when a hash of its text says so, so the
+// slice never changes as examples are added elsewhere. `percent` in 0..100.
+bool HeldOut(const std::string& text, int percent);
+
+struct TrainingSettings {
+  int epoch = 30;
+  double learning_rate = 0.5;
+  int dimensions = 32;
+  int word_ngrams = 2;
+  int min_subword = 3;  // character n-grams: spelling mistakes still land near the right word
+  int max_subword = 5;
+  int buckets = 50000;  // 7 MB on disk; 200000 (41 MB) measured no better
+  int seed = 20241;
+};
+
+// Trains on `examples` (shuffled deterministically) and writes the model to `out_path` (through a
+// temporary file beside it, renamed into place).
+Status TrainTextModel(const std::vector<TrainingExample>& examples,
+                      const TrainingSettings& settings, const std::string& out_path);
+
+}  // namespace complaints
+
+namespace complaints {
+
+class TextModel;
+
+// Precision, recall and F1 per label over (gold, predicted) pairs, one line per label in `labels`
+// order; returns each label's F1 through `f1` when given.
+std::string LabelReport(const std::vector<std::pair<std::string, std::string>>& gold_predicted,
+                        const std::vector<std::string>& labels,
+                        std::map<std::string, double>* f1 = nullptr,
+                        std::map<std::string, double>* recall = nullptr);
+
+// The model the build trains from the shipped corpus (see daemon/CMakeLists.txt).
+std::string DefaultModelPath();
+
+// Reads a model file written by TrainTextModel, with an error that says what to do.
+Result<std::shared_ptr<const TextModel>> LoadTextModelFile(const std::string& path);
+
+}  // namespace complaints

@@ -1,0 +1,24 @@
+// The classifier the daemon uses: the fastText model's probabilities, with the cue rules on top
+// where they measurably help, and the Complaint Handling Code's bias: when the model is unsure
+// between a complaint and anything else, the answer is complaint, flagged for review. Pure.
+#pragma once
+
+#include <string>
+
+#include "parsers/cue_classifier.h"
+#include "parsers/text_model.h"
+
+namespace complaints {
+
+struct ClassifierSettings {
+  // A message whose complaint probability reaches this is a complaint, whatever else is likelier.
+  double complaint_floor = 0.10;
+  // Below this confidence (or when the floor above decided) the case is flagged for review.
+  double review_below = 0.60;
+};
+
+// `model` may be null: the cue rules alone then decide (and say so in the cues).
+CueVerdict Classify(const TextModel* model, const std::string& subject, const std::string& text,
+                    const ClassifierSettings& settings = {});
+
+}  // namespace complaints

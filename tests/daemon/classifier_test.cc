@@ -1,0 +1,202 @@
+// The classifier: its tokens, its model file, deterministic training, the Code's bias on texts it
+// has never seen, the project's held-out figure, and (when ../shared is present) the development
+// sets, as a guard against getting worse.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "daemon/classifier_training.h"
+#include "daemon/ctl_classify.h"
+#include "parsers/classifier.h"
+#include "parsers/text_model.h"
+
+namespace complaints {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+class ClassifierTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Result<std::shared_ptr<const TextModel>> m = LoadTextModelFile(COMPLAINTSD_MODEL_PATH);
+    ASSERT_TRUE(m.ok()) << m.error();
+    model_ = new std::shared_ptr<const TextModel>(*m);
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    model_ = nullptr;
+  }
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("classifier_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static CueVerdict Label(const std::string& text) { return Classify(model_->get(), "", text); }
+
+  static std::shared_ptr<const TextModel>* model_;
+  std::filesystem::path dir_;
+};
+
+std::shared_ptr<const TextModel>* ClassifierTest::model_ = nullptr;
+
+TEST(ModelTokensTest, LowerCaseWordsNumbersAddressesAndHandles) {
+  EXPECT_EQ(ModelTokens("Still NO heating!! Day 9. See https://x.example/a?b=1 @WestwayHelp"),
+            "still no heating ! ! day 0 see url @user");
+  EXPECT_EQ(ModelTokens("I've rung 3 times, e.g. on 12/05/2026 -- nobody's rung back?"),
+            "i've rung 0 times e g on 0 nobody's rung back ?");
+  EXPECT_EQ(ModelTokens("\t\r\n"), "");
+}
+
+TEST(TextModelTest, RefusesWhatIsNotAModel) {
+  EXPECT_FALSE(TextModel::FromBytes("").ok());
+  Result<std::shared_ptr<const TextModel>> text = TextModel::FromBytes("hello, not a model");
+  ASSERT_FALSE(text.ok());
+  EXPECT_NE(text.error().find("wrong signature"), std::string::npos) << text.error();
+  std::string truncated = Slurp(COMPLAINTSD_MODEL_PATH).substr(0, 4000);
+  EXPECT_FALSE(TextModel::FromBytes(truncated).ok());
+  Result<std::shared_ptr<const TextModel>> missing = LoadTextModelFile("/nonexistent/model.bin");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("complaintsctl classifier train"), std::string::npos);
+}
+
+TEST_F(ClassifierTest, TrainingIsDeterministicAndTheCorpusIsChecked) {
+  std::vector<TrainingExample> examples = {
+      {"complaint", "nobody came again, third time I have waited in"},
+      {"complaint", "still no hot water and no one rings back"},
+      {"compliment", "the plumber was lovely, thank you so much"},
+      {"compliment", "brilliant service from the repairs team"},
+      {"service_request", "please could someone fix the kitchen tap"},
+      {"service_request", "can I have a rent statement please"},
+  };
+  const std::string a = (dir_ / "a.bin").string(), b = (dir_ / "b.bin").string();
+  ASSERT_TRUE(TrainTextModel(examples, TrainingSettings{}, a).ok());
+  ASSERT_TRUE(TrainTextModel(examples, TrainingSettings{}, b).ok());
+  EXPECT_EQ(Slurp(a), Slurp(b));
+  EXPECT_FALSE(std::filesystem::exists(a + ".partial"));
+
+  std::ofstream(dir_ / "bad.tsv") << "complaint\tfine\nrant\tnot a label\n";
+  Result<std::vector<TrainingExample>> bad = LoadTrainingExamples((dir_ / "bad.tsv").string());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("bad.tsv: line 2: unknown label 'rant'"), std::string::npos)
+      << bad.error();
+  std::ofstream(dir_ / "tabless.tsv") << "complaint no tab here\n";
+  EXPECT_FALSE(LoadTrainingExamples((dir_ / "tabless.tsv").string()).ok());
+
+  Result<std::vector<TrainingExample>> shipped =
+      LoadTrainingExamples(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/classifier/corpus");
+  ASSERT_TRUE(shipped.ok()) << shipped.error();
+  std::map<std::string, int> per;
+  for (const TrainingExample& e : *shipped) ++per[e.label];
+  EXPECT_GE(shipped->size(), 1500u);
+  EXPECT_EQ(per.size(), 6u);
+  for (const auto& [label, n] : per) EXPECT_GE(n, 150) << label;
+}
+
+// Texts written for this test, not in the corpus: the Code's hard cases.
+TEST_F(ClassifierTest, TheCodesRuleWinsOnTextsItHasNotSeen) {
+  struct Case {
+    const char* text;
+    const char* label;
+  } cases[] = {
+      {"Well done everyone, a whole month to not fix a broken front door lock. Marvellous.",
+       "complaint"},
+      {"Could you send someone about the bath tap please, this is now the fourth time I have "
+       "asked and each visit the man leaves without the right part",
+       "complaint"},
+      {"I am sorry to trouble you but the gentleman on your phone line was quite rude to me "
+       "yesterday and put the phone down",
+       "complaint"},
+      {"The man upstairs plays drum and bass until 3am every night and kicks my door when I "
+       "knock",
+       "asb"},
+      {"Please can someone look at the hallway light, the bulb has gone. Thanks",
+       "service_request"},
+      {"Just wanted to say a huge thank you to Priya who sorted my rent account so kindly",
+       "compliment"},
+      {"It would be nice if the newsletter had a page of events for the children in the holidays",
+       "comment"},
+  };
+  for (const Case& c : cases) {
+    const CueVerdict v = Label(c.text);
+    EXPECT_EQ(v.label, c.label) << c.text;
+    EXPECT_GT(v.confidence, 0.0);
+    EXPECT_FALSE(v.cues.empty());
+  }
+}
+
+TEST_F(ClassifierTest, UnsureBetweenComplaintAndAnythingElseMeansComplaintForReview) {
+  ClassifierSettings always_review;
+  always_review.complaint_floor = 0.0;  // any chance at all of a complaint
+  const CueVerdict v =
+      Classify(model_->get(), "", "Please can someone look at the hallway light", always_review);
+  EXPECT_EQ(v.label, "complaint");
+  EXPECT_TRUE(v.needs_review);
+  EXPECT_NE(v.cues.front().find("possible complaint"), std::string::npos) << v.cues.front();
+  const CueVerdict without = Classify(nullptr, "", "The boiler is still broken, third visit");
+  EXPECT_EQ(without.cues.front(), "rules only (no model)");
+}
+
+TEST_F(ClassifierTest, HeldOutComplaintRecallOnTheProjectsCorpus) {
+  std::ostringstream out, err;
+  const std::string model = (dir_ / "held.bin").string();
+  ASSERT_EQ(RunClassifierCommand({"train", "--out", model, "--holdout", "20"}, out, err), 0)
+      << err.str();
+  std::smatch m;
+  const std::string text = out.str();
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(complaint recall ([0-9.]+))"))) << text;
+  EXPECT_GE(std::stod(m[1]), 0.97) << text;
+}
+
+TEST_F(ClassifierTest, TextModeAnswersEveryLineInOrder) {
+  // --text reads stdin; here through a file on descriptor 0 of a child is overkill: the command
+  // reads std::cin, so swap its buffer.
+  std::istringstream input("the boiler is broken again, fourth time\nthank you, lovely job\n\n");
+  std::streambuf* saved = std::cin.rdbuf(input.rdbuf());
+  std::ostringstream out, err;
+  const int code = RunClassifyCommand({"--text"}, out, err);
+  std::cin.rdbuf(saved);
+  ASSERT_EQ(code, 0) << err.str();
+  std::istringstream lines(out.str());
+  std::vector<std::string> got;
+  for (std::string l; std::getline(lines, l);) got.push_back(l);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_NE(got[0].find("\"label\":\"complaint\""), std::string::npos) << got[0];
+  EXPECT_NE(got[1].find("\"label\":\"compliment\""), std::string::npos) << got[1];
+  EXPECT_NE(got[2].find("\"confidence\""), std::string::npos) << got[2];
+}
+
+// The development sets are other people's data (../shared/corpora); the figures the issue asks for
+// are not reached yet (README, Classifying). This guards what is reached against regressions.
+TEST_F(ClassifierTest, DevelopmentSetsDoNotGetWorse) {
+  const std::string dir = std::string(COMPLAINTSD_SHARED_DIR) + "/corpora/classify";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is absent: not measured";
+  struct Set {
+    const char* file;
+    const char* headline;
+    double floor;
+  } sets[] = {{"complaints-dev.tsv", "macro-F1", 0.60},
+              {"nhs-feedback-dev.tsv", "accuracy", 0.70},
+              {"suggestions-dev.tsv", "suggestion F1", 0.50}};
+  for (const Set& s : sets) {
+    std::ostringstream out, err;
+    ASSERT_EQ(RunClassifyCommand({"--eval", dir + "/" + s.file}, out, err), 0) << err.str();
+    std::smatch m;
+    const std::string text = out.str();
+    ASSERT_TRUE(std::regex_search(text, m, std::regex(std::string(s.headline) + " ([0-9.]+)")))
+        << text;
+    EXPECT_GE(std::stod(m[1]), s.floor) << s.file << "\n" << text;
+  }
+}
+
+}  // namespace
+}  // namespace complaints
