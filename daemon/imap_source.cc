@@ -345,6 +345,19 @@ Status ImapSource::WaitForMail(std::chrono::milliseconds timeout) {
     return Status::Ok();
   }
   Connection& c = *connection_;
+  // Mail delivered during the last pass (after its search, before this IDLE) is not reported by
+  // IDLE: a NOOP asks the server to look now, and any news means a pass at once.
+  Result<Response> noop = c.Run("NOOP");
+  if (!noop || noop->status != "OK") {
+    connection_.reset();
+    return Status::Error(Name() + ": NOOP failed");
+  }
+  for (const Line& l : noop->untagged) {
+    const std::string text = Upper(l.text);
+    if (text.find(" EXISTS") != std::string::npos || text.find(" RECENT") != std::string::npos) {
+      return Status::Ok();
+    }
+  }
   const std::string t = "c" + std::to_string(++c.tag);
   if (Status s = c.Send(t + " IDLE\r\n"); !s) {
     connection_.reset();
