@@ -11,6 +11,7 @@
 
 #include "parsers/header_text.h"
 #include "parsers/mail_text.h"
+#include "parsers/tnef.h"
 
 namespace complaints {
 namespace {
@@ -183,6 +184,21 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
   if (!attachment && type == "text/html") {
     if (html.empty()) html = HtmlToText(ToUtf8(body, charset));
     return;
+  }
+  if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef" ||
+      Lower(filename) == "winmail.dat") {
+    // Outlook's wrapper: what the resident attached (and sometimes the only copy of the text).
+    Result<TnefContents> tnef = UnpackTnef(body);
+    if (tnef) {
+      for (const TnefFile& f : tnef->files) {
+        out->attachments.push_back({f.filename, "application/octet-stream", f.bytes.size()});
+      }
+      if (plain.empty() && html.empty() && !tnef->body.empty()) plain = ToUtf8(tnef->body, "");
+      out->warnings.push_back("winmail.dat (TNEF) unpacked: " + std::to_string(tnef->files.size()) +
+                              " file(s)");
+      return;
+    }
+    out->warnings.push_back(tnef.error() + "; kept as it came");
   }
   out->attachments.push_back({filename, type, body.size()});
 }

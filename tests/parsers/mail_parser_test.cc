@@ -293,3 +293,83 @@ TEST(MailParserCorpusTest, AgreesWithMime4jDecodedBodies) {
 
 }  // namespace
 }  // namespace complaints
+
+namespace complaints {
+namespace {
+
+std::string Base64Lines(const std::string& bytes) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out, line;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const unsigned b0 = static_cast<unsigned char>(bytes[i]);
+    const unsigned b1 = i + 1 < bytes.size() ? static_cast<unsigned char>(bytes[i + 1]) : 0;
+    const unsigned b2 = i + 2 < bytes.size() ? static_cast<unsigned char>(bytes[i + 2]) : 0;
+    line += kAlphabet[b0 >> 2];
+    line += kAlphabet[((b0 & 3) << 4) | (b1 >> 4)];
+    line += i + 1 < bytes.size() ? kAlphabet[((b1 & 15) << 2) | (b2 >> 6)] : '=';
+    line += i + 2 < bytes.size() ? kAlphabet[b2 & 63] : '=';
+    if (line.size() >= 76) {
+      out += line + "\r\n";
+      line.clear();
+    }
+  }
+  return out + line + "\r\n";
+}
+
+std::string WithWinmail(const std::string& tnef, const std::string& text) {
+  return "From: Resident <r@example.org>\r\nSubject: photos of the damp\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n" +
+         (text.empty() ? std::string()
+                       : "Content-Type: text/plain\r\n\r\n" + text + "\r\n--b\r\n") +
+         "Content-Type: application/ms-tnef; name=\"winmail.dat\"\r\n"
+         "Content-Transfer-Encoding: base64\r\n"
+         "Content-Disposition: attachment; filename=\"winmail.dat\"\r\n\r\n" +
+         Base64Lines(tnef) + "--b--\r\n";
+}
+
+// Outlook's winmail.dat, from MimeKit's test data in ../shared (MIT): what is inside is listed.
+TEST(MailParserTest, WinmailDatIsUnpacked) {
+  const std::filesystem::path dir = std::filesystem::path(COMPLAINTSD_SHARED_DIR) /
+                                    "corpora/mime/mimekit/UnitTests/TestData/tnef";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir << " is absent";
+  auto read = [&](const char* name) {
+    std::ifstream in(dir / name, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  Result<ParsedMail> two = ParseMail(WithWinmail(read("two-files.tnef"), "See attached."));
+  ASSERT_TRUE(two.ok()) << two.error();
+  ASSERT_EQ(two->attachments.size(), 2u);
+  for (const ParsedAttachment& a : two->attachments) {
+    EXPECT_FALSE(a.filename.empty());
+    EXPECT_NE(a.filename, "winmail.dat");
+    EXPECT_GT(a.size, 0u);
+  }
+  EXPECT_EQ(two->new_text, "See attached.");
+
+  Result<ParsedMail> one = ParseMail(WithWinmail(read("one-file.tnef"), "One photo."));
+  ASSERT_TRUE(one.ok()) << one.error();
+  EXPECT_EQ(one->attachments.size(), 1u);
+
+  // Damaged TNEF: kept as the attachment it came as, with a warning; the message is not lost.
+  Result<ParsedMail> bad = ParseMail(WithWinmail("not TNEF at all, just text", "Hello."));
+  ASSERT_TRUE(bad.ok()) << bad.error();
+  ASSERT_EQ(bad->attachments.size(), 1u);
+  EXPECT_EQ(bad->attachments[0].filename, "winmail.dat");
+  bool warned = false;
+  for (const std::string& w : bad->warnings)
+    warned |= w.find("not readable TNEF") != std::string::npos;
+  EXPECT_TRUE(warned);
+
+  // Every sample, whole and cut short at many points: an answer each time, never a crash.
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".tnef") continue;
+    const std::string bytes = read(entry.path().filename().c_str());
+    for (size_t cut = 0; cut <= bytes.size(); cut += std::max<size_t>(1, bytes.size() / 40)) {
+      Result<ParsedMail> m = ParseMail(WithWinmail(bytes.substr(0, cut), "x"));
+      EXPECT_TRUE(m.ok()) << entry.path() << " cut at " << cut;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace complaints
