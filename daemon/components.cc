@@ -5,7 +5,9 @@
 #include "daemon/maildir_source.h"
 #include "daemon/parsed_mail_reader.h"
 #include "daemon/pickup_transport.h"
+#include "daemon/secrets.h"
 #include "daemon/smtp_transport.h"
+#include "daemon/token_source.h"
 #include "parsers/classifier.h"
 
 namespace complaints {
@@ -29,6 +31,15 @@ const SystemClock& WallClock() {
   return clock;
 }
 
+// A token lasts about an hour: ask for it afresh at each use (a command, or the file again).
+TokenSource Tokens(const std::string& command, const std::string& file) {
+  if (!command.empty()) {
+    return [command] { return RunTokenCommand(command, std::chrono::seconds{30}); };
+  }
+  if (!file.empty()) return [file] { return ReadSecret(file); };
+  return nullptr;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config) {
@@ -41,6 +52,7 @@ Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config) 
   imap.user = config.user;
   imap.password = config.password;
   imap.bearer_token = config.token;
+  imap.bearer_token_source = Tokens(config.token_command, config.token_where);
   imap.ca_file = config.ca_file;
   imap.verify_tls = config.tls_verify;
   imap.require_tls = config.starttls;
@@ -58,6 +70,7 @@ Result<std::unique_ptr<MailTransport>> MakeMailTransport(const SenderConfig& con
   smtp.user = config.user;
   smtp.password = config.password;
   smtp.bearer_token = config.token;
+  smtp.bearer_token_source = Tokens(config.token_command, config.token_where);
   smtp.ca_file = config.ca_file;
   smtp.verify_tls = config.tls_verify;
   smtp.require_tls = config.starttls;

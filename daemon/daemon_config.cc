@@ -57,17 +57,21 @@ class Reader {
   void Problem(const std::string& key, const std::string& what) {
     problems_.push_back(file_.source() + ": " + key + ": " + what);
   }
-  std::string Secret(const char* key, bool required) {
+  // Where a secret is: a bare name is a systemd credential when the daemon runs with
+  // credentials; otherwise, like every path here, it is relative to the configuration file.
+  std::string SecretWhere(const char* key) {
     const std::string name = Text(key);
-    if (name.empty()) {
+    if (name.empty()) return "";
+    const bool credential =
+        name.find('/') == std::string::npos && std::getenv("CREDENTIALS_DIRECTORY") != nullptr;
+    return credential ? name : Path(key);
+  }
+  std::string Secret(const char* key, bool required) {
+    const std::string where = SecretWhere(key);
+    if (where.empty()) {
       if (required) Problem(key, "required: name a file (chmod 600) or a systemd credential");
       return "";
     }
-    // A bare name is a systemd credential when the daemon runs with credentials; otherwise, like
-    // every path here, it is relative to the configuration file.
-    const bool credential =
-        name.find('/') == std::string::npos && std::getenv("CREDENTIALS_DIRECTORY") != nullptr;
-    const std::string where = credential ? name : Path(key);
     Result<std::string> secret = ReadSecret(where);
     if (!secret) Problem(key, secret.error());
     return secret ? *secret : "";
@@ -86,6 +90,8 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
   m.user = r.Text("mailbox.user");
   m.password_secret = r.Text("mailbox.password-file");
   m.token_secret = r.Text("mailbox.oauth-token-file");
+  m.token_where = r.SecretWhere("mailbox.oauth-token-file");
+  m.token_command = r.Text("mailbox.oauth-token-command");
   m.processed_folder = r.Text("mailbox.processed-folder");
   m.quarantine_folder = r.Text("mailbox.quarantine-folder");
   m.ca_file = r.Path("mailbox.ca-file");
@@ -101,9 +107,12 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
       r.Problem("mailbox.url", "expected imaps://host[:port]/FOLDER or imap://host[:port]/FOLDER");
     }
     if (m.user.empty()) r.Problem("mailbox.user", "required when mailbox.kind = imap");
-    if (m.password_secret.empty() == m.token_secret.empty()) {
+    const int ways =
+        !m.password_secret.empty() + !m.token_secret.empty() + !m.token_command.empty();
+    if (ways != 1) {
       r.Problem("mailbox.password-file",
-                "set exactly one of mailbox.password-file and mailbox.oauth-token-file");
+                "set exactly one of mailbox.password-file, mailbox.oauth-token-file and "
+                "mailbox.oauth-token-command");
     } else {
       m.password = r.Secret("mailbox.password-file", false);
       m.token = r.Secret("mailbox.oauth-token-file", false);
@@ -118,10 +127,17 @@ void ReadSender(Reader& r, SenderConfig& s) {
   s.user = r.Text("smtp.user");
   s.password_secret = r.Text("smtp.password-file");
   s.token_secret = r.Text("smtp.oauth-token-file");
+  s.token_where = r.SecretWhere("smtp.oauth-token-file");
+  s.token_command = r.Text("smtp.oauth-token-command");
   s.ca_file = r.Path("smtp.ca-file");
   s.tls_verify = r.Flag("smtp.tls-verify");
   s.starttls = r.Flag("smtp.starttls");
   if (s.kind == "smtp") {
+    if (!s.token_command.empty() && (!s.token_secret.empty() || !s.password_secret.empty())) {
+      r.Problem("smtp.oauth-token-command",
+                "set at most one of smtp.password-file, smtp.oauth-token-file and "
+                "smtp.oauth-token-command");
+    }
     s.password = r.Secret("smtp.password-file", false);
     s.token = r.Secret("smtp.oauth-token-file", false);
   }
@@ -194,7 +210,10 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
       {"mailbox.user", "", "the IMAP login"},
       {"mailbox.password-file", "", "secret: the IMAP password (file, chmod 600, or credential)"},
-      {"mailbox.oauth-token-file", "", "secret: an XOAUTH2 bearer token instead of a password"},
+      {"mailbox.oauth-token-file", "",
+       "secret: an XOAUTH2 bearer token instead of a password (re-read at each connection)"},
+      {"mailbox.oauth-token-command", "",
+       "or a command that prints a fresh XOAUTH2 token, run at each connection"},
       {"mailbox.processed-folder", "Processed", "where handled mail is moved"},
       {"mailbox.quarantine-folder", "Quarantine", "where mail that cannot be handled is moved"},
       {"mailbox.ca-file", "", "CA bundle to verify the IMAP server with (default: the system's)"},
@@ -211,7 +230,10 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"smtp.url", "", "smtps://host[:465], or smtp://host[:587] with STARTTLS required"},
       {"smtp.user", "", "the SMTP login (empty: no AUTH)"},
       {"smtp.password-file", "", "secret: the SMTP password"},
-      {"smtp.oauth-token-file", "", "secret: an XOAUTH2 bearer token instead of a password"},
+      {"smtp.oauth-token-file", "",
+       "secret: an XOAUTH2 bearer token instead of a password (re-read for each message)"},
+      {"smtp.oauth-token-command", "",
+       "or a command that prints a fresh XOAUTH2 token, run for each message"},
       {"smtp.ca-file", "", "CA bundle to verify the SMTP server with"},
       {"smtp.tls-verify", "true", "verify the SMTP server's certificate"},
       {"smtp.starttls", "true",

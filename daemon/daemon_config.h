@@ -25,6 +25,8 @@ struct MailboxConfig {
   std::string user;
   std::string password_secret;  // a file or credential name
   std::string token_secret;     // XOAUTH2 bearer token instead of a password
+  std::string token_where;      // where that token is re-read at each connection
+  std::string token_command;    // or: a command that prints a fresh token
   std::string processed_folder = "Processed";
   std::string quarantine_folder = "Quarantine";
   std::string ca_file;
@@ -43,6 +45,8 @@ struct SenderConfig {
   std::string user;
   std::string password_secret;
   std::string token_secret;
+  std::string token_where;
+  std::string token_command;
   std::string ca_file;
   bool tls_verify = true;
   bool starttls = true;  // smtp://: STARTTLS required; false only for a loopback test server

@@ -60,6 +60,7 @@ struct ImapSource::Connection {
   std::chrono::seconds timeout{60};
   // libcurl writes here for as long as the handle lives, so it lives with the handle.
   char error[CURL_ERROR_SIZE] = {0};
+  std::string token;  // this connection's XOAUTH2 token
 
   ~Connection() {
     if (curl) curl_easy_cleanup(curl);
@@ -213,8 +214,15 @@ Result<uint32_t> ImapSource::Open() {
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, 20L);
     curl_easy_setopt(c->curl, CURLOPT_USERNAME, settings_.user.c_str());
-    if (!settings_.bearer_token.empty()) {
-      curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, settings_.bearer_token.c_str());
+    if (settings_.bearer_token_source) {
+      Result<std::string> token = settings_.bearer_token_source();
+      if (!token) return R::Error(Name() + ": XOAUTH2 token: " + token.error());
+      c->token = *token;
+    } else {
+      c->token = settings_.bearer_token;
+    }
+    if (!c->token.empty()) {
+      curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, c->token.c_str());
       curl_easy_setopt(c->curl, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
     } else {
       curl_easy_setopt(c->curl, CURLOPT_PASSWORD, settings_.password.c_str());

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "daemon/mailbox_watcher.h"
+#include "daemon/token_source.h"
 
 namespace complaints {
 
@@ -22,7 +23,8 @@ struct ImapSettings {
   std::string url;  // imaps://host[:port]/FOLDER or imap://host[:port]/FOLDER
   std::string user;
   std::string password;
-  std::string bearer_token;  // XOAUTH2 instead of a password
+  std::string bearer_token;         // XOAUTH2 instead of a password
+  TokenSource bearer_token_source;  // when set: asked for a fresh token at each connection
   std::string ca_file;
   bool verify_tls = true;
   bool require_tls = true;  // for imap://: STARTTLS or fail (false only for a loopback test server)

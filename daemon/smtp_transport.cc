@@ -70,8 +70,18 @@ SendOutcome SmtpTransport::Send(const OutboxItem& item) {
     curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   }
   if (!settings_.user.empty()) curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.user.c_str());
-  if (!settings_.bearer_token.empty()) {
-    curl_easy_setopt(curl, CURLOPT_XOAUTH2_BEARER, settings_.bearer_token.c_str());
+  std::string token = settings_.bearer_token;
+  if (settings_.bearer_token_source) {
+    Result<std::string> fresh = settings_.bearer_token_source();
+    if (!fresh) {
+      curl_slist_free_all(rcpt);
+      curl_easy_cleanup(curl);
+      return {Kind::kTemporary, "XOAUTH2 token: " + fresh.error()};
+    }
+    token = *fresh;
+  }
+  if (!token.empty()) {
+    curl_easy_setopt(curl, CURLOPT_XOAUTH2_BEARER, token.c_str());
   } else if (!settings_.password.empty()) {
     curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.password.c_str());
   }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "daemon/outbox_sender.h"
+#include "daemon/token_source.h"
 
 namespace complaints {
 
@@ -15,7 +16,8 @@ struct SmtpSettings {
   std::string url;  // smtps://host:465 or smtp://host:587
   std::string user;
   std::string password;
-  std::string bearer_token;  // XOAUTH2 instead of a password
+  std::string bearer_token;         // XOAUTH2 instead of a password
+  TokenSource bearer_token_source;  // when set: asked for a fresh token for each message
   std::string ca_file;
   bool verify_tls = true;
   bool require_tls = true;  // for smtp://: STARTTLS or fail

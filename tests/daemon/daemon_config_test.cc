@@ -69,6 +69,14 @@ TEST_F(DaemonConfigTest, ImapNeedsExactlyOneCredential) {
                                         "imaps://mail.example/INBOX\nmailbox.user = u\n");
   ASSERT_EQ(p.size(), 1u);
   EXPECT_NE(p[0].find("set exactly one of"), std::string::npos);
+  const std::string imap =
+      good_ + "mailbox.kind = imap\nmailbox.url = imaps://mail.example/INBOX\nmailbox.user = u\n";
+  EXPECT_TRUE(Problems(imap + "mailbox.oauth-token-command = get-token --for imap\n").empty());
+  std::ofstream(dir_ / "pw") << "secret\n";
+  chmod((dir_ / "pw").c_str(), 0600);
+  p = Problems(imap + "mailbox.oauth-token-command = get-token\nmailbox.password-file = pw\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("mailbox.oauth-token-command"), std::string::npos) << p[0];
 }
 
 TEST_F(DaemonConfigTest, AReadableSecretIsRefused) {

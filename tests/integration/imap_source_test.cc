@@ -204,3 +204,29 @@ TEST(ImapHelpersTest, InternalDateAndUidSets) {
 
 }  // namespace
 }  // namespace complaints
+
+namespace complaints {
+namespace {
+
+// XOAUTH2 tokens last about an hour: one is asked for at each connection, and a failure to get
+// one is a clear error (the daemon's outage alert then tells the admin).
+TEST(ImapSourceTest, AFreshTokenIsAskedForAtEachConnection) {
+  Dovecot dovecot(TempDir("imap_token"), {});
+  ImapSettings s = Settings(dovecot);
+  int asked = 0;
+  s.bearer_token_source = [&]() -> Result<std::string> {
+    ++asked;
+    return Result<std::string>::Error("the token command failed (exit 2)");
+  };
+  ImapSource imap(s);
+  Result<uint32_t> opened = imap.Open();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().find("XOAUTH2 token: the token command failed (exit 2)"),
+            std::string::npos)
+      << opened.error();
+  EXPECT_FALSE(imap.Open().ok());
+  EXPECT_EQ(asked, 2);
+}
+
+}  // namespace
+}  // namespace complaints
