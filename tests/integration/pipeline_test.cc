@@ -149,7 +149,8 @@ TEST_F(PipelineTest, KilledMidBatchAndRestartedLosesAndDuplicatesNothing) {
                                               "m" + std::to_string(i) + "@example.org"));
   }
   StartDaemon();
-  ASSERT_TRUE(WaitFor([&] { return Cases() >= 10; }, std::chrono::seconds{30}));
+  ASSERT_TRUE(WaitFor([&] { return Cases() >= 10; }, std::chrono::seconds{30}))
+      << ReadFile(dir_ + "/daemon.log");
   daemon_->Stop(SIGKILL, std::chrono::seconds{5});  // no chance to finish anything
   const size_t before = Cases();
   StartDaemon();
@@ -184,7 +185,8 @@ TEST_F(PipelineTest, SigtermMidBatchFinishesTheMessageInHandAndLosesNothing) {
                                               "t" + std::to_string(i) + "@example.org"));
   }
   StartDaemon();
-  ASSERT_TRUE(WaitFor([&] { return Cases() >= 5; }, std::chrono::seconds{30}));
+  ASSERT_TRUE(WaitFor([&] { return Cases() >= 5; }, std::chrono::seconds{30}))
+      << ReadFile(dir_ + "/daemon.log");
   const auto asked = std::chrono::steady_clock::now();
   const int status = daemon_->Stop(SIGTERM, std::chrono::seconds{10});
   ASSERT_NE(status, -1) << "did not stop within 10 s";
