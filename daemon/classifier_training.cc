@@ -13,15 +13,14 @@
 #include <random>
 
 #include "daemon/digest.h"
+#include "parsers/classifier.h"
 #include "parsers/text_model.h"
 
 namespace complaints {
 namespace {
 
 bool KnownLabel(const std::string& label) {
-  static const char* const kLabels[] = {"complaint",       "comment", "compliment",
-                                        "service_request", "asb",     "other"};
-  return std::any_of(std::begin(kLabels), std::end(kLabels),
+  return std::any_of(std::begin(kClassifierLabels), std::end(kClassifierLabels),
                      [&](const char* l) { return label == l; });
 }
 
@@ -69,6 +68,19 @@ Result<std::vector<TrainingExample>> LoadTrainingExamples(const std::string& pat
     if (Status s = ReadFile(path, out); !s) return R(s);
   }
   return out;
+}
+
+std::vector<TrainingExample> ReadLabelledSet(const std::string& path) {
+  std::vector<TrainingExample> rows;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    const size_t a = line.find('\t');
+    const size_t b = a == std::string::npos ? a : line.find('\t', a + 1);
+    if (b != std::string::npos) rows.push_back({line.substr(a + 1, b - a - 1), line.substr(b + 1)});
+  }
+  return rows;
 }
 
 bool HeldOut(const std::string& text, int percent) {

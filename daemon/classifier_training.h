@@ -23,6 +23,10 @@ struct TrainingExample {
 // tab is an error naming the file and line.
 Result<std::vector<TrainingExample>> LoadTrainingExamples(const std::string& path);
 
+// A labelled set in the format of ../shared/corpora/classify: a header line, then
+// id<TAB>label<TAB>text. Lines without two tabs are skipped. An unreadable file is empty.
+std::vector<TrainingExample> ReadLabelledSet(const std::string& path);
+
 // A stable split: an example goes to the held-out slice when a hash of its text says so, so the
 // slice never changes as examples are added elsewhere. `percent` in 0..100.
 bool HeldOut(const std::string& text, int percent);

@@ -39,20 +39,11 @@ std::string Mapped(const std::set<std::string>& labels, const std::string& ours)
 }
 
 int Eval(const std::string& path, const TextModel* model, std::ostream& out, std::ostream& err) {
-  std::ifstream in(path);
-  if (!in) {
+  if (!std::ifstream(path)) {
     err << "complaintsctl classify: " << path << ": cannot be read\n";
     return 2;
   }
-  std::vector<std::pair<std::string, std::string>> rows;  // gold label, text
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    const size_t a = line.find('\t');
-    const size_t b = a == std::string::npos ? a : line.find('\t', a + 1);
-    if (b == std::string::npos) continue;
-    rows.push_back({line.substr(a + 1, b - a - 1), line.substr(b + 1)});
-  }
+  const std::vector<TrainingExample> rows = ReadLabelledSet(path);  // gold label, text
   std::set<std::string> labels;
   for (const auto& [gold, text] : rows) labels.insert(gold);
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -150,9 +141,8 @@ int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
     pairs.push_back({e.label, Classify(model->get(), "", e.text).label});
   std::map<std::string, double> recall;
   out << "held out " << held.size() << " examples (" << percent << "%):\n"
-      << LabelReport(pairs,
-                     {"complaint", "comment", "compliment", "service_request", "asb", "other"},
-                     nullptr, &recall);
+      << LabelReport(pairs, {std::begin(kClassifierLabels), std::end(kClassifierLabels)}, nullptr,
+                     &recall);
   std::snprintf(row, sizeof row, "headline: complaint recall %.3f on the held-out slice\n",
                 recall["complaint"]);
   out << row;

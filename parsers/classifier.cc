@@ -7,8 +7,6 @@
 namespace complaints {
 namespace {
 
-constexpr const char* kLabels[] = {"complaint",       "comment", "compliment",
-                                   "service_request", "asb",     "other"};
 // How much the cue rules count beside the model: measured on the corpus's held-out slice
 // (README, Classifying).
 constexpr double kCueWeight = 0.3;
@@ -31,15 +29,16 @@ CueVerdict Classify(const TextModel* model, const std::string& subject, const st
   const std::string input = subject.empty() ? text : subject + "\n" + text;
   const std::vector<LabelScore> scores = model->Scores(input.substr(0, 20000));
   std::map<std::string, double> p;
-  for (const char* label : kLabels) p[label] = 0;
+  for (const char* label : kClassifierLabels) p[label] = 0;
   for (const LabelScore& s : scores) p[s.label] += (1 - kCueWeight) * s.probability;
   if (scores.empty()) {  // nothing the model could read: the rules alone
-    for (auto& [label, value] : p) value = (1 - kCueWeight) / std::size(kLabels);
+    for (auto& [label, value] : p) value = (1 - kCueWeight) / std::size(kClassifierLabels);
   }
   // The rules' verdict as a distribution: its confidence on its label, the rest spread evenly.
   for (auto& [label, value] : p) {
-    const double share =
-        label == cues.label ? cues.confidence : (1 - cues.confidence) / (std::size(kLabels) - 1);
+    const double share = label == cues.label
+                             ? cues.confidence
+                             : (1 - cues.confidence) / (std::size(kClassifierLabels) - 1);
     value += kCueWeight * share;
   }
   const auto best = std::max_element(

@@ -10,6 +10,10 @@
 
 namespace complaints {
 
+// The six labels, in the order reports list them.
+inline constexpr const char* kClassifierLabels[] = {"complaint",       "comment", "compliment",
+                                                    "service_request", "asb",     "other"};
+
 struct ClassifierSettings {
   // A message whose complaint probability reaches this is a complaint, whatever else is likelier.
   double complaint_floor = 0.10;

@@ -38,14 +38,7 @@ std::vector<std::string> Texts(const std::string& shared) {
   std::vector<std::string> texts;
   const std::string dir = shared + "/corpora/classify";
   for (const char* set : {"complaints-dev.tsv", "nhs-feedback-dev.tsv", "suggestions-dev.tsv"}) {
-    std::ifstream in(dir + "/" + set);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      const size_t a = line.find('\t');
-      const size_t b = a == std::string::npos ? a : line.find('\t', a + 1);
-      if (b != std::string::npos) texts.push_back(line.substr(b + 1));
-    }
+    for (const auto& row : complaints::ReadLabelledSet(dir + "/" + set)) texts.push_back(row.text);
   }
   if (!texts.empty()) {
     std::printf("texts: %zu from %s\n", texts.size(), dir.c_str());

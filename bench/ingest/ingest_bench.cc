@@ -88,14 +88,7 @@ std::vector<std::string> Corpus(const std::string& dir) {
   return out;
 }
 
-size_t Files(const std::string& dir) {
-  size_t n = 0;
-  for (const char* sub : {"/new", "/cur"}) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir + sub, ec)) n += e.is_regular_file();
-  }
-  return n;
-}
+size_t Files(const std::string& dir) { return complaints::integration::MaildirFiles(dir); }
 
 long Count(const std::string& db, const char* sql) {
   sqlite3* h = nullptr;

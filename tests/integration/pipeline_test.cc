@@ -37,15 +37,7 @@ std::string Complaint(const std::string& from, const std::string& id) {
          "Nobody turned up again and the leak is still not fixed. I am fed up.\r\n";
 }
 
-size_t Files(const std::string& dir) {
-  size_t n = 0;
-  for (const char* sub : {"/new", "/cur"}) {
-    if (fs::exists(dir + sub)) {
-      for (const auto& e : fs::directory_iterator(dir + sub)) n += e.is_regular_file();
-    }
-  }
-  return n;
-}
+size_t Files(const std::string& dir) { return integration::MaildirFiles(dir); }
 
 class PipelineTest : public ::testing::Test {
  protected:

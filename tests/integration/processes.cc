@@ -178,4 +178,15 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeou
   return done();
 }
 
+size_t MaildirFiles(const std::string& dir) {
+  size_t n = 0;
+  for (const char* sub : {"/new", "/cur"}) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir + sub, ec)) {
+      n += e.is_regular_file();
+    }
+  }
+  return n;
+}
+
 }  // namespace complaints::integration

@@ -49,6 +49,8 @@ class SmtpSink {
 };
 
 std::string ReadFile(const std::string& path);
+// Messages in a Maildir folder (new/ and cur/).
+size_t MaildirFiles(const std::string& dir);
 std::string TempDir(const std::string& name);
 // The HTTP status of GET /healthz on 127.0.0.1:port, or 0 when nothing answers.
 int HealthStatus(int port);
