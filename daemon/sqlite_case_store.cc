@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace complaints {
 namespace {
@@ -180,11 +183,16 @@ CREATE INDEX deadlines_pending ON deadlines(due_at)
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
+// How long any step waits for another program's lock on the database before it is an error.
+constexpr std::chrono::milliseconds kBusyWait{10000};
+
+bool IsBusy(int code) { return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED; }
+
 // One prepared statement; finalised on destruction.
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+    if ((code_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr)) != SQLITE_OK) {
       error_ = sqlite3_errmsg(db);
       stmt_ = nullptr;
     }
@@ -217,7 +225,7 @@ class Statement {
   // SQLITE_ROW: a row is ready; SQLITE_DONE: finished; anything else: error().
   int Step() {
     if (!stmt_) return SQLITE_ERROR;
-    const int rc = sqlite3_step(stmt_);
+    const int rc = code_ = sqlite3_step(stmt_);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) error_ = sqlite3_errmsg(db_);
     return rc;
   }
@@ -228,6 +236,8 @@ class Statement {
   std::string error() const {
     return "database: " + (error_.empty() ? "statement failed" : error_);
   }
+  // Another connection holds the lock this statement needed.
+  bool busy() const { return IsBusy(code_); }
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string Text(int col) const {
@@ -253,11 +263,14 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   std::string error_;
+  int code_ = SQLITE_OK;
 };
 
-Status Exec(sqlite3* db, const char* sql) {
+Status Exec(sqlite3* db, const char* sql, bool* busy = nullptr) {
   char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK) return Status::Ok();
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+  if (busy) *busy = IsBusy(rc);
+  if (rc == SQLITE_OK) return Status::Ok();
   const std::string text = message ? message : "unknown error";
   sqlite3_free(message);
   return Status::Error("database: " + text);
@@ -336,9 +349,28 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
 
   ~Impl() override { sqlite3_close(db); }
 
-  Status Migrate() {
+  // The connection's settings, then the schema brought up to date.
+  // *busy says whether a failure was another connection's lock, worth trying again.
+  Status Prepare(bool* busy) {
+    *busy = false;
+    for (const char* pragma :
+         {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
+      Statement s(db, pragma);
+      const int rc = s.Step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *busy = s.busy();
+        return Status::Error(s.error());
+      }
+    }
+    return Migrate(busy);
+  }
+
+  Status Migrate(bool* busy) {
     Statement get(db, "PRAGMA user_version");
-    if (get.Step() != SQLITE_ROW) return Status::Error(get.error());
+    if (get.Step() != SQLITE_ROW) {
+      *busy = get.busy();
+      return Status::Error(get.error());
+    }
     version = static_cast<int>(get.Int(0));
     if (version > kSchemaVersion) {
       return Status::Error("database schema version " + std::to_string(version) +
@@ -346,9 +378,12 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
                            ": upgrade complaintsd");
     }
     while (version < kSchemaVersion) {
-      if (Status s = Exec(db, "BEGIN IMMEDIATE"); !s) return s;
+      if (Status s = Exec(db, "BEGIN IMMEDIATE", busy); !s) return s;
       Statement again(db, "PRAGMA user_version");  // another process may have migrated meanwhile
-      if (again.Step() != SQLITE_ROW) return Status::Error(again.error());
+      if (again.Step() != SQLITE_ROW) {
+        Exec(db, "ROLLBACK");
+        return Status::Error(again.error());
+      }
       version = static_cast<int>(again.Int(0));
       if (version >= kSchemaVersion) {
         Exec(db, "COMMIT");
@@ -362,7 +397,10 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
         return Status::Error("migrating the database to version " + std::to_string(version + 1) +
                              ": " + s.error());
       }
-      if (Status c = Exec(db, "COMMIT"); !c) return c;
+      if (Status c = Exec(db, "COMMIT", busy); !c) {
+        Exec(db, "ROLLBACK");
+        return c;
+      }
       ++version;
     }
     return Status::Ok();
@@ -709,13 +747,23 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const std::string
     return R::Error(path + ": cannot open the database: " +
                     (impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
   }
-  sqlite3_busy_timeout(impl->db, 10000);
-  for (const char* pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
-    Statement s(impl->db, pragma);
-    if (s.Step() == SQLITE_ERROR) return R::Error(path + ": " + s.error());
+  sqlite3_busy_timeout(impl->db, static_cast<int>(kBusyWait.count()));
+  // Switching a new database to WAL and creating its schema take locks that SQLite's busy handler
+  // does not always wait for (it returns SQLITE_BUSY at once where waiting could deadlock), so two
+  // programs opening a new database together, the daemon and complaintsctl, would see "database is
+  // locked". Each step is retried until the same limit instead.
+  const auto give_up = std::chrono::steady_clock::now() + kBusyWait;
+  auto pause = std::chrono::milliseconds{5};
+  for (;;) {
+    bool busy = false;
+    Status s = impl->Prepare(&busy);
+    if (s) break;
+    if (!busy || std::chrono::steady_clock::now() >= give_up) {
+      return R::Error(path + ": " + s.error());
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds{200});
   }
-  if (Status s = impl->Migrate(); !s) return R::Error(path + ": " + s.error());
   return std::unique_ptr<SqliteCaseStore>(new SqliteCaseStore(std::move(impl)));
 }
 

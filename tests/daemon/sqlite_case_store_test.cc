@@ -4,7 +4,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "tests/daemon/test_support.h"
 
@@ -253,6 +257,36 @@ TEST_F(SqliteCaseStoreTest, UnwritablePathIsAClearError) {
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.error().find("/nonexistent-dir/cases.db: cannot open the database"),
             std::string::npos);
+}
+
+// The daemon starting while complaintsctl (or a test) opens the same new database: every opener
+// must wait its turn, not fail with "database is locked" (a CI run once lost a daemon this way).
+TEST_F(SqliteCaseStoreTest, ManyOpenersOfANewDatabaseAllSucceed) {
+  for (int round = 0; round < 20; ++round) {
+    const std::string db = (dir_ / ("race" + std::to_string(round) + ".db")).string();
+    std::atomic<int> ready{0};
+    std::atomic<int> failures{0};
+    std::string first_error;
+    std::mutex error_mutex;
+    std::vector<std::thread> openers;
+    for (int t = 0; t < 4; ++t) {
+      openers.emplace_back([&] {
+        ++ready;
+        while (ready.load() < 4) std::this_thread::yield();
+        for (int again = 0; again < 3; ++again) {  // open, use, close, as a polling reader does
+          auto store = SqliteCaseStore::Open(db);
+          if (store.ok()) {
+            CaseQuery all;
+            if ((*store)->ListCases(all).ok()) continue;
+          }
+          std::lock_guard<std::mutex> lock(error_mutex);
+          if (failures++ == 0) first_error = store.ok() ? "ListCases failed" : store.error();
+        }
+      });
+    }
+    for (std::thread& t : openers) t.join();
+    ASSERT_EQ(failures.load(), 0) << "round " << round << ": " << first_error;
+  }
 }
 
 }  // namespace
