@@ -191,7 +191,9 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
     Result<TnefContents> tnef = UnpackTnef(body);
     if (tnef) {
       for (const TnefFile& f : tnef->files) {
-        out->attachments.push_back({f.filename, "application/octet-stream", f.bytes.size()});
+        std::string sniffed = SniffContentType(f.bytes);
+        out->attachments.push_back({f.filename, sniffed.empty() ? "application/octet-stream" : sniffed,
+                                    f.bytes.size(), sniffed, f.bytes});
       }
       if (plain.empty() && html.empty() && !tnef->body.empty()) plain = ToUtf8(tnef->body, "");
       out->warnings.push_back("winmail.dat (TNEF) unpacked: " + std::to_string(tnef->files.size()) +
@@ -200,7 +202,7 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
     }
     out->warnings.push_back(tnef.error() + "; kept as it came");
   }
-  out->attachments.push_back({filename, type, body.size()});
+  out->attachments.push_back({filename, type, body.size(), SniffContentType(body), body});
 }
 
 void ReadHeaders(mimetic::MimeEntity& entity, Headers& headers) {
@@ -331,6 +333,21 @@ std::optional<int> ZoneMinutes(const std::string& token) {
 }
 
 }  // namespace
+
+std::string SniffContentType(std::string_view b) {
+  auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
+  // A PDF's header may follow a little junk (the format allows 1024 bytes of it).
+  if (b.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "application/pdf";
+  if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (starts("\xff\xd8\xff")) return "image/jpeg";
+  if (starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4))) return "image/tiff";
+  if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
+  if (starts("BM") && b.size() > 14) return "image/bmp";
+  if (starts(std::string_view("PK\x03\x04", 4))) return "application/zip";
+  if (starts("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")) return "application/x-ole-storage";
+  if (starts(std::string_view("\x78\x9f\x3e\x22", 4))) return "application/vnd.ms-tnef";
+  return "";
+}
 
 Result<ParsedMail> ParseMail(std::string_view raw, const std::string& reference_pattern,
                              const ParseLimits& limits) {

@@ -33,7 +33,13 @@ struct ParsedAttachment {
   std::string filename;
   std::string content_type;  // declared, lower case
   size_t size = 0;           // decoded bytes
+  std::string sniffed_type;  // from the bytes themselves ("application/pdf", ...), "" when unknown
+  std::string bytes;         // decoded
 };
+
+// The type the bytes themselves announce (their magic numbers): PDF, PNG, JPEG, TIFF, GIF, BMP,
+// ZIP (docx, xlsx), OLE2 (doc, msg), TNEF. "" when none: the declared type is all there is.
+std::string SniffContentType(std::string_view bytes);
 
 struct ParsedMail {
   std::string message_id;  // without <>; "" when the message has none

@@ -147,9 +147,35 @@ TEST(MailParserTest, AttachmentsAndForwardedMessages) {
   EXPECT_EQ(m.attachments[0].filename, "letter \xC2\xA3.pdf");
   EXPECT_EQ(m.attachments[0].content_type, "application/pdf");
   EXPECT_EQ(m.attachments[0].size, 9u);
+  EXPECT_EQ(m.attachments[0].bytes, "%PDF-1.4\n");
+  EXPECT_EQ(m.attachments[0].sniffed_type, "application/pdf");
   ASSERT_EQ(m.forwarded.size(), 1u);
   EXPECT_EQ(m.forwarded[0].from.address, "jo@example.org");
   EXPECT_EQ(m.forwarded[0].text, "The repair was never done.");
+}
+
+// A scan sent as application/octet-stream, or named .pdf but really a photo: the bytes decide.
+TEST(MailParserTest, AttachmentTypesAreSniffedFromTheBytes) {
+  EXPECT_EQ(SniffContentType("%PDF-1.7\n..."), "application/pdf");
+  EXPECT_EQ(SniffContentType(std::string("\r\n%PDF-1.4", 10)), "application/pdf");
+  EXPECT_EQ(SniffContentType("\x89PNG\r\n\x1a\n\0\0"), "image/png");
+  EXPECT_EQ(SniffContentType("\xff\xd8\xff\xe0JFIF"), "image/jpeg");
+  EXPECT_EQ(SniffContentType(std::string("II*\0\x08\0\0\0", 8)), "image/tiff");
+  EXPECT_EQ(SniffContentType(std::string("MM\0*\0\0\0\x08", 8)), "image/tiff");
+  EXPECT_EQ(SniffContentType(std::string("PK\x03\x04rest", 8)), "application/zip");
+  EXPECT_EQ(SniffContentType("Dear Sir"), "");
+  EXPECT_EQ(SniffContentType(""), "");
+  EXPECT_EQ(SniffContentType("II"), "");
+
+  const ParsedMail m = Parse(
+      "From: reception@ha.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nScan attached.\r\n"
+      "--b\r\nContent-Type: application/octet-stream; name=scan001\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgoAAAAA\r\n--b--\r\n");
+  ASSERT_EQ(m.attachments.size(), 1u);
+  EXPECT_EQ(m.attachments[0].content_type, "application/octet-stream");
+  EXPECT_EQ(m.attachments[0].sniffed_type, "image/png");
+  EXPECT_EQ(m.attachments[0].size, m.attachments[0].bytes.size());
 }
 
 TEST(MailParserTest, NewTextLeavesOutQuotesAndSignatures) {
