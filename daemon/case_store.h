@@ -34,6 +34,20 @@ struct StoredMessage {
   std::optional<int64_t> case_id;
 };
 
+// A document kept on a case: a scanned letter, with the text read from it.
+struct CaseDocument {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  int64_t message_id = 0;  // the stored message it came in
+  std::string filename;
+  std::string content_type;
+  std::string bytes;
+  std::string text;
+  std::string method;  // "text-layer", "ocr", ...
+  int pages = 0;
+  Instant added_at{};
+};
+
 // Where a mailbox folder was read up to.
 struct FolderCursor {
   uint32_t uidvalidity = 0;
@@ -88,6 +102,8 @@ class StoreTransaction {
   // existing child rows and inserts new ones (id 0); bumps record.version.
   virtual Status UpdateCase(CaseRecord& record) = 0;
   virtual Status AppendHistory(int64_t case_id, const HistoryEntry& entry) = 0;
+  // Keeps a document on a case; assigns document.id.
+  virtual Status AddDocument(CaseDocument& document) = 0;
 
   // Stores the raw message once; a second copy (same hash, or same Message-ID) is reported as a
   // duplicate with the first copy's id and state.
@@ -129,6 +145,7 @@ class CaseStore {
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) = 0;
   virtual Result<std::vector<HistoryEntry>> History(int64_t case_id) = 0;
   virtual Result<Contact> GetContact(int64_t id) = 0;
+  virtual Result<std::vector<CaseDocument>> Documents(int64_t case_id) = 0;
   virtual Result<std::optional<StoredMessage>> FindMessage(int64_t id) = 0;
   // Raw bytes of a stored incoming message (for re-processing and for staff).
   virtual Result<std::string> MessageRaw(int64_t id) = 0;

@@ -1,5 +1,7 @@
 #include "daemon/outgoing_mail.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "daemon/bank_holidays.h"
@@ -245,6 +247,63 @@ std::string TextToHtml(std::string_view text) {
   return out + "</p>\n</body></html>\n";
 }
 
+namespace {
+
+// One attachment's MIME part: headers we build from checked pieces, then base64 in 76-column
+// lines. The file name is percent-encoded (RFC 2231), so nothing in it can end a header.
+Result<std::string> AttachmentPart(const MailAttachment& a) {
+  const std::string& type = a.content_type;
+  const size_t slash = type.find('/');
+  const bool type_ok = slash != std::string::npos && slash > 0 && slash + 1 < type.size() &&
+                       std::all_of(type.begin(), type.end(), [](unsigned char c) {
+                         return std::isalnum(c) || c == '/' || c == '.' || c == '+' || c == '-';
+                       });
+  if (!type_ok) return Result<std::string>::Error("not a content type: " + type);
+  std::string name;
+  static const char kHex[] = "0123456789ABCDEF";
+  // At most 80 bytes of name (kept whole UTF-8 characters), so the header stays one short line.
+  std::string raw = a.filename.empty() ? std::string("attachment") : a.filename;
+  if (raw.size() > 80) {
+    size_t cut = 80;
+    while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80) --cut;
+    raw.resize(cut);
+  }
+  for (unsigned char c : raw) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      name += static_cast<char>(c);
+    } else {
+      name += '%';
+      name += kHex[c >> 4];
+      name += kHex[c & 15];
+    }
+  }
+  std::string part = "Content-Type: " + type + "\r\n";
+  // RFC 2231 continuations keep each line short: filename*0*=UTF-8''...; filename*1*=...
+  std::vector<std::string> pieces;
+  for (size_t at = 0; at < name.size();) {
+    size_t len = std::min<size_t>(50, name.size() - at);
+    if (at + len < name.size()) {  // never split a %XX
+      if (name[at + len - 1] == '%')
+        len -= 1;
+      else if (len >= 2 && name[at + len - 2] == '%')
+        len -= 2;
+    }
+    pieces.push_back(name.substr(at, len));
+    at += len;
+  }
+  part += "Content-Disposition: attachment";
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    part += ";\r\n filename*" + std::to_string(i) + "*=" + (i == 0 ? "UTF-8''" : "") + pieces[i];
+  }
+  part += "\r\n";
+  part += "Content-Transfer-Encoding: base64\r\n\r\n";
+  const std::string encoded = Base64(a.bytes);
+  for (size_t i = 0; i < encoded.size(); i += 76) part += encoded.substr(i, 76) + "\r\n";
+  return part;
+}
+
+}  // namespace
+
 Result<std::string> ComposeMail(const MailDraft& d) {
   using R = Result<std::string>;
   if (d.to.empty()) return R::Error("a message needs at least one recipient");
@@ -282,8 +341,16 @@ Result<std::string> ComposeMail(const MailDraft& d) {
   }
   h += "MIME-Version: 1.0\r\n";
   const std::string boundary = "=_complaintsd_" + Sha256Hex(d.message_id).substr(0, 24);
-  h += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
-  std::string body = "This is a message in two formats: plain text and HTML.\r\n";
+  const std::string alternative =
+      "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
+  std::string body;
+  if (d.attachments.empty()) {
+    h += alternative;
+    body = "This is a message in two formats: plain text and HTML.\r\n";
+  } else {
+    h += "Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "m\"\r\n\r\n";
+    body = "This is a message with attachments.\r\n\r\n--" + boundary + "m\r\n" + alternative;
+  }
   body += "\r\n--" + boundary + "\r\n";
   body +=
       "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: "
@@ -295,6 +362,12 @@ Result<std::string> ComposeMail(const MailDraft& d) {
       "quoted-printable\r\n\r\n";
   body += QuotedPrintable(d.html.empty() ? TextToHtml(d.text) : d.html) + "\r\n";
   body += "\r\n--" + boundary + "--\r\n";
+  for (const MailAttachment& a : d.attachments) {
+    Result<std::string> part = AttachmentPart(a);
+    if (!part) return part;
+    body += "\r\n--" + boundary + "m\r\n" + *part;
+  }
+  if (!d.attachments.empty()) body += "\r\n--" + boundary + "m--\r\n";
   return h + body;
 }
 

@@ -26,6 +26,13 @@ struct MailAddress {
 // at most 254 characters.
 Status ValidateAddress(std::string_view address);
 
+// A file sent with a message (a print-ready letter): base64, its name encoded per RFC 2231.
+struct MailAttachment {
+  std::string filename;      // any UTF-8; control characters and quotes are replaced
+  std::string content_type;  // "application/pdf": type/subtype of letters, digits and .+-
+  std::string bytes;
+};
+
 struct MailDraft {
   MailAddress from;
   std::vector<MailAddress> to;
@@ -39,6 +46,7 @@ struct MailDraft {
   std::vector<std::string> references;
   bool automatic = true;  // Auto-Submitted: auto-replied, X-Auto-Response-Suppress
   Instant date{};
+  std::vector<MailAttachment> attachments;  // none: multipart/alternative; some: multipart/mixed
 };
 
 Result<std::string> ComposeMail(const MailDraft& draft);

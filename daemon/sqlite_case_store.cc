@@ -179,6 +179,15 @@ CREATE INDEX outbox_recipients_by_recipient ON outbox_recipients(recipient, crea
 CREATE INDEX deadlines_pending ON deadlines(due_at)
   WHERE met_at IS NULL AND superseded_at IS NULL AND breached_at IS NULL;
 )sql",
+    // 4: documents kept on a case (a scanned letter and the text read from it).
+    R"sql(
+ALTER TABLE attachments ADD COLUMN case_id INTEGER REFERENCES cases(id);
+ALTER TABLE attachments ADD COLUMN text TEXT NOT NULL DEFAULT '';
+ALTER TABLE attachments ADD COLUMN method TEXT NOT NULL DEFAULT '';
+ALTER TABLE attachments ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE attachments ADD COLUMN added_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX attachments_by_case ON attachments(case_id);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -726,6 +735,18 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     return static_cast<int>(s.Int(0));
   }
 
+  Status AddDocument(CaseDocument& d) override {
+    Statement s(db,
+                "INSERT INTO attachments(message_id, case_id, filename, content_type, size, bytes, "
+                "text, method, pages, added_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    s.Bind(1, d.message_id).Bind(2, d.case_id).Bind(3, d.filename).Bind(4, d.content_type);
+    s.Bind(5, static_cast<int64_t>(d.bytes.size())).BindBlob(6, d.bytes).Bind(7, d.text);
+    s.Bind(8, d.method).Bind(9, int64_t{d.pages}).Bind(10, d.added_at);
+    if (Status st = s.Run(); !st) return st;
+    d.id = sqlite3_last_insert_rowid(db);
+    return Status::Ok();
+  }
+
   Status AppendHistory(int64_t case_id, const HistoryEntry& e) override {
     Statement s(db,
                 "INSERT INTO history(case_id, at, actor, action, detail) "
@@ -810,6 +831,32 @@ Result<std::vector<HistoryEntry>> SqliteCaseStore::History(int64_t case_id) {
   std::vector<HistoryEntry> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back({s.At(0), s.Text(1), s.Text(2), s.Text(3)});
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
+Result<std::vector<CaseDocument>> SqliteCaseStore::Documents(int64_t case_id) {
+  using R = Result<std::vector<CaseDocument>>;
+  Statement s(impl_->db,
+              "SELECT id, message_id, filename, content_type, bytes, text, method, pages, added_at "
+              "FROM attachments WHERE case_id = ?1 ORDER BY id");
+  s.Bind(1, case_id);
+  std::vector<CaseDocument> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    CaseDocument d;
+    d.id = s.Int(0);
+    d.case_id = case_id;
+    d.message_id = s.Int(1);
+    d.filename = s.Text(2);
+    d.content_type = s.Text(3);
+    d.bytes = s.Blob(4);
+    d.text = s.Text(5);
+    d.method = s.Text(6);
+    d.pages = static_cast<int>(s.Int(7));
+    d.added_at = s.At(8);
+    out.push_back(std::move(d));
+  }
   if (rc != SQLITE_DONE) return R::Error(s.error());
   return out;
 }

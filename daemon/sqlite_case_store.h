@@ -25,6 +25,7 @@ class SqliteCaseStore : public CaseStore {
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) override;
   Result<std::vector<HistoryEntry>> History(int64_t case_id) override;
   Result<Contact> GetContact(int64_t id) override;
+  Result<std::vector<CaseDocument>> Documents(int64_t case_id) override;
   Result<std::optional<StoredMessage>> FindMessage(int64_t id) override;
   Result<std::string> MessageRaw(int64_t id) override;
   Result<std::vector<std::pair<std::string, std::string>>> RelabelledCases() override;

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "parsers/mail_parser.h"
 #include "tests/daemon/test_support.h"
 
 namespace complaints {
@@ -78,6 +79,38 @@ TEST(OutgoingMailTest, NoFieldCanInjectAHeader) {
       EXPECT_EQ(head[i + 1], '\n');
     }
   }
+}
+
+// The print-ready letter staff post: it must arrive byte for byte, under its name, and neither its
+// name nor its type can add a header.
+TEST(OutgoingMailTest, AttachmentsArriveWholeAndCannotInjectHeaders) {
+  MailDraft d = Draft();
+  std::string pdf = "%PDF-1.4\n";
+  for (int i = 0; i < 3000; ++i) pdf += static_cast<char>(i * 7 % 256);
+  d.attachments = {{"Acknowledgement for Zo\xC3\xAB \"O'Brien\"\r\nBcc: x@example.net.pdf",
+                    "application/pdf", pdf}};
+  Result<std::string> raw = ComposeMail(d);
+  ASSERT_TRUE(raw.ok()) << raw.error();
+  EXPECT_EQ(HeaderNames(*raw),
+            (std::vector<std::string>{"From", "To", "Subject", "Date", "Message-ID", "In-Reply-To",
+                                      "References", "Auto-Submitted", "X-Auto-Response-Suppress",
+                                      "Precedence", "MIME-Version", "Content-Type"}));
+  EXPECT_EQ(raw->find("\nBcc:"), std::string::npos);
+  for (size_t at = 0, next; at < raw->size(); at = next + 2) {
+    next = raw->find("\r\n", at);
+    if (next == std::string::npos) break;
+    EXPECT_LE(next - at, 78u) << raw->substr(at, next - at);
+  }
+  Result<ParsedMail> parsed = ParseMail(*raw);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed->text, "Dear Jo,\n\nThank you.");
+  ASSERT_EQ(parsed->attachments.size(), 1u);
+  EXPECT_EQ(parsed->attachments[0].bytes, pdf);
+  EXPECT_EQ(parsed->attachments[0].content_type, "application/pdf");
+  EXPECT_EQ(parsed->attachments[0].filename.substr(0, 27), "Acknowledgement for Zo\xC3\xAB \"O");
+
+  d.attachments = {{"a.pdf", "application/pdf\r\nBcc: x@example.net", "x"}};
+  EXPECT_FALSE(ComposeMail(d).ok());
 }
 
 TEST(OutgoingMailTest, BadAddressesAreRefused) {

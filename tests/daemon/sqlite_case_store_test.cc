@@ -70,11 +70,11 @@ TEST_F(SqliteCaseStoreTest, CreatesMigratesAndReopens) {
   {
     auto store = SqliteCaseStore::Open(path());
     ASSERT_TRUE(store.ok()) << store.error();
-    EXPECT_EQ((*store)->schema_version(), 3);
+    EXPECT_EQ((*store)->schema_version(), 4);
   }
   auto again = SqliteCaseStore::Open(path());
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), 3);
+  EXPECT_EQ((*again)->schema_version(), 4);
   sqlite3* db = nullptr;
   sqlite3_open(path().c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
@@ -118,6 +118,46 @@ TEST_F(SqliteCaseStoreTest, RoundTripsACaseWithHostileText) {
   ASSERT_EQ(loaded.deadlines.size(), 1u);
   EXPECT_EQ(loaded.deadlines[0].due_at, c.deadlines[0].due_at);
   EXPECT_EQ(std::move(store->GetContact(loaded.contact_id)).value().name, "O'Brien; --");
+}
+
+TEST_F(SqliteCaseStoreTest, DocumentsStayWithTheirCaseByteForByte) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  const std::string scan("%PDF-1.4\0\xff\x01 binary", 20);
+  CaseRecord c;
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    Result<int64_t> id = txn.InsertContact(Contact{});
+                    c = SampleCase(*id);
+                    if (Status s = txn.InsertCase(c); !s) return s;
+                    IncomingMessage m;
+                    m.raw = "Subject: scan\r\n\r\nattached";
+                    m.sha256 = "ab12";
+                    Result<StoredMessage> stored = txn.StoreIncoming(m);
+                    if (!stored) return stored.status();
+                    CaseDocument d;
+                    d.case_id = c.id;
+                    d.message_id = stored->id;
+                    d.filename = "letter '); DROP TABLE cases; --.pdf";
+                    d.content_type = "application/pdf";
+                    d.bytes = scan;
+                    d.text = "Dear Sir,\nThe damp is back.";
+                    d.method = "ocr";
+                    d.pages = 2;
+                    d.added_at = c.received_at;
+                    if (Status s = txn.AddDocument(d); !s) return s;
+                    return d.id > 0 ? Status::Ok() : Status::Error("no id");
+                  })
+                  .ok());
+  auto docs = store->Documents(c.id);
+  ASSERT_TRUE(docs.ok()) << docs.error();
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ((*docs)[0].bytes, scan);
+  EXPECT_EQ((*docs)[0].filename, "letter '); DROP TABLE cases; --.pdf");
+  EXPECT_EQ((*docs)[0].text, "Dear Sir,\nThe damp is back.");
+  EXPECT_EQ((*docs)[0].method, "ocr");
+  EXPECT_EQ((*docs)[0].pages, 2);
+  EXPECT_GT((*docs)[0].message_id, 0);
+  EXPECT_TRUE(store->Documents(c.id + 1)->empty());
 }
 
 TEST_F(SqliteCaseStoreTest, HistoryIsAppendOnly) {
