@@ -52,7 +52,14 @@ bool CaseMailer::IsStaffAddress(const std::string& address) const {
   if (at == std::string::npos) return false;
   const std::string domain = a.substr(at + 1);
   return std::any_of(settings_.staff_domains.begin(), settings_.staff_domains.end(),
-                     [&](const std::string& d) { return Lower(d) == domain; });
+                     [&](const std::string& d) { return Lower(d) == domain; }) ||
+         std::any_of(settings_.staff_addresses.begin(), settings_.staff_addresses.end(),
+                     [&](const std::string& s) { return Lower(s) == a; });
+}
+
+Result<RenderedMail> CaseMailer::Render(const std::string& name,
+                                        const nlohmann::json& values) const {
+  return templates_.Render(name, values);
 }
 
 nlohmann::json CaseMailer::CaseValues(const CaseRecord& c, const Contact& resident) const {
@@ -125,6 +132,7 @@ Result<std::optional<OutboxItem>> CaseMailer::Queue(StoreTransaction& txn, const
   draft.references = mail.references;
   draft.automatic = mail.automatic;
   draft.date = now;
+  draft.attachments = mail.attachments;
   Result<std::string> raw = ComposeMail(draft);
   if (!raw) return R(raw.status());
   OutboxItem item;

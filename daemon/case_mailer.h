@@ -23,13 +23,14 @@ namespace complaints {
 struct MailSettings {
   MailAddress from{"Complaints", "complaints@localhost.localdomain"};
   std::string message_id_domain = "localhost.localdomain";
-  std::string signing_key;                 // required: signs our Message-IDs
-  std::vector<std::string> own_addresses;  // never written to, never acknowledged (and `from`)
-  std::vector<std::string> staff_domains;  // mail from these is staff's, never acknowledged
-  std::string admin_address;               // told about quarantined mail and outages
-  std::string manager_address;             // complaints manager: replies, warnings, digest
-  std::string compliments_address;         // gets a copy of every compliment (the team's inbox)
-  int auto_reply_cap = 3;                  // automatic messages per recipient per 24 hours
+  std::string signing_key;                   // required: signs our Message-IDs
+  std::vector<std::string> own_addresses;    // never written to, never acknowledged (and `from`)
+  std::vector<std::string> staff_domains;    // mail from these is staff's, never acknowledged
+  std::vector<std::string> staff_addresses;  // and from these (staff outside those domains)
+  std::string admin_address;                 // told about quarantined mail and outages
+  std::string manager_address;               // complaints manager: replies, warnings, digest
+  std::string compliments_address;           // gets a copy of every compliment (the team's inbox)
+  int auto_reply_cap = 3;                    // automatic messages per recipient per 24 hours
 };
 
 class CaseMailer {
@@ -41,6 +42,8 @@ class CaseMailer {
   const MessageIdSigner& signer() const { return signer_; }
   bool IsOwnAddress(const std::string& address) const;
   bool IsStaffAddress(const std::string& address) const;
+  // A template rendered without sending it (the text of a letter to print).
+  Result<RenderedMail> Render(const std::string& name, const nlohmann::json& values) const;
 
   // What a template may say about a case, for its resident.
   nlohmann::json CaseValues(const CaseRecord& c, const Contact& resident) const;
@@ -55,6 +58,7 @@ class CaseMailer {
     std::optional<int64_t> case_id;
     std::string unique;     // makes the Message-ID unique for this case (no dots)
     std::string reference;  // the case reference for the Message-ID, or "" for staff notices
+    std::vector<MailAttachment> attachments;
   };
   // Queued: the outbox item. Not queued because of the loop guard: an empty optional, and `why`
   // says so. Errors (a template that fails, an invalid address) are errors.

@@ -1,5 +1,7 @@
 #include "daemon/daemon_config.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -160,6 +162,10 @@ void ReadMail(Reader& r, DaemonConfig& c) {
   }
   m.own_addresses = SplitList(r.Text("mail.own-addresses"));
   m.staff_domains = SplitList(r.Text("mail.staff-domains"));
+  m.staff_addresses = SplitList(r.Text("mail.staff-addresses"));
+  for (const std::string& a : m.staff_addresses) {
+    if (Status s = ValidateAddress(a); !s) r.Problem("mail.staff-addresses", s.error());
+  }
   m.admin_address = r.Text("mail.admin");
   m.manager_address = r.Text("mail.manager");
   m.compliments_address = r.Text("mail.compliments-to");
@@ -189,6 +195,30 @@ void ReadDeadlines(Reader& r, DaemonConfig& c) {
   c.digest_at = digest ? *digest : std::chrono::minutes{8 * 60 + 30};
   c.outbox.max_attempts = static_cast<int>(r.Number("outbox.max-attempts", 1, 1000));
   c.outbox.first_retry = std::chrono::seconds{r.Number("outbox.first-retry-seconds", 1, 3600)};
+}
+
+void ReadLetters(Reader& r, LettersConfig& l) {
+  l.enabled = r.Flag("letters.enabled");
+  l.reader.helper = r.Path("letters.reader");
+  if (l.reader.helper.empty()) l.reader.helper = DefaultLetterHelper();
+  if (l.enabled && access(l.reader.helper.c_str(), X_OK) != 0) {
+    r.Problem("letters.reader", l.reader.helper +
+                                    ": not an executable program (build complaintsd-letter, or "
+                                    "set letters.enabled = false)");
+  }
+  l.reader.timeout = std::chrono::seconds{r.Number("letters.timeout-seconds", 5, 3600)};
+  l.reader.memory_mb = static_cast<int>(r.Number("letters.memory-mb", 256, 65536));
+  l.reader.max_pages = static_cast<int>(r.Number("letters.max-pages", 1, 500));
+  const std::string address = r.Text("letters.return-address");
+  for (size_t at = 0; at <= address.size() && !address.empty();) {
+    size_t bar = address.find('|', at);
+    if (bar == std::string::npos) bar = address.size();
+    std::string line = address.substr(at, bar - at);
+    while (!line.empty() && line.front() == ' ') line.erase(line.begin());
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) l.return_address.push_back(line);
+    at = bar + 1;
+  }
 }
 
 }  // namespace
@@ -243,7 +273,8 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"mail.domain", "", "the domain of our Message-IDs (default: mail.from's)"},
       {"mail.signing-key-file", "", "secret, required: the key that signs our Message-IDs"},
       {"mail.own-addresses", "", "more of our own addresses: never acknowledged"},
-      {"mail.staff-domains", "", "staff's mail domains: never acknowledged"},
+      {"mail.staff-domains", "", "staff's mail domains: never acknowledged; may forward letters"},
+      {"mail.staff-addresses", "", "staff addresses outside those domains (same treatment)"},
       {"mail.admin", "", "told about quarantined mail and mailbox outages"},
       {"mail.manager", "", "the complaints manager: replies, warnings, breaches, digest"},
       {"mail.compliments-to", "",
@@ -255,6 +286,14 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"deadlines.board-member", "", "copied on breach notices when set"},
       {"deadlines.interval-seconds", "60", "how often the deadline watcher runs"},
       {"deadlines.digest-time", "08:30", "when the manager's daily digest goes, on working days"},
+      {"letters.enabled", "true",
+       "read scanned letters that staff forward (false: quarantine them for a person)"},
+      {"letters.reader", "", "the complaintsd-letter program (default: the one built beside us)"},
+      {"letters.timeout-seconds", "180", "time limit for reading one forwarded message's scans"},
+      {"letters.memory-mb", "1536", "memory limit of the letter reader"},
+      {"letters.max-pages", "20", "pages read per file; the rest are noted, not read"},
+      {"letters.return-address", "",
+       "our postal address on letters we post, lines separated by '|' (default: the landlord)"},
       {"http.listen", "127.0.0.1:8025", "health and metrics listener"},
   };
   return keys;
@@ -295,6 +334,7 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
   ReadSender(r, c.sender);
   ReadMail(r, c);
   ReadDeadlines(r, c);
+  ReadLetters(r, c.letters);
   c.http_listen = r.Text("http.listen");
   return c;
 }

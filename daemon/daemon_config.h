@@ -13,6 +13,7 @@
 #include "daemon/case_mailer.h"
 #include "daemon/config_file.h"
 #include "daemon/deadline_watcher.h"
+#include "daemon/letter_reader.h"
 #include "daemon/outbox_sender.h"
 #include "parsers/result.h"
 
@@ -54,6 +55,13 @@ struct SenderConfig {
   std::string token;     // read from token_secret at load
 };
 
+// The letter path: scanned letters forwarded by staff.
+struct LettersConfig {
+  bool enabled = true;
+  LetterReaderSettings reader;
+  std::vector<std::string> return_address;  // our postal address, on letters we post
+};
+
 struct DaemonConfig {
   std::string path;
   CalendarSettings calendar;
@@ -69,6 +77,7 @@ struct DaemonConfig {
   std::chrono::seconds watcher_interval{60};
   std::chrono::minutes digest_at{8 * 60 + 30};
   OutboxSettings outbox;
+  LettersConfig letters;
   std::string http_listen = "127.0.0.1:8025";
 };
 

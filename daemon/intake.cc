@@ -21,7 +21,15 @@ std::string Summary(const MailFacts& facts) {
   return text.empty() ? "(no subject or text)" : text;
 }
 
-const char* TemplateFor(CaseType type) {
+std::vector<std::string> Threading(const MailFacts& facts) {
+  std::vector<std::string> refs = facts.references;
+  if (!facts.message_id.empty()) refs.push_back(facts.message_id);
+  return refs;
+}
+
+}  // namespace
+
+const char* AcknowledgementTemplate(CaseType type) {
   switch (type) {
     case CaseType::kComplaint:
       return "ack-stage";
@@ -36,14 +44,6 @@ const char* TemplateFor(CaseType type) {
   }
   return "ack-stage";
 }
-
-std::vector<std::string> Threading(const MailFacts& facts) {
-  std::vector<std::string> refs = facts.references;
-  if (!facts.message_id.empty()) refs.push_back(facts.message_id);
-  return refs;
-}
-
-}  // namespace
 
 std::string_view OutcomeName(IntakeOutcome::Kind kind) {
   switch (kind) {
@@ -94,6 +94,11 @@ Intake::Intake(CaseStore& store, CaseEngine& engine, CaseMailer& mailer, const M
       classifier_(classifier),
       clock_(clock) {}
 
+void Intake::EnableLetters(const LetterReader& reader, LetterIntakeSettings settings) {
+  letters_ = &reader;
+  letter_settings_ = std::move(settings);
+}
+
 Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
   StoredMessage stored;
   Status saved = store_.InTransaction([&](StoreTransaction& txn) -> Status {
@@ -133,10 +138,11 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
   if (auto ref = ThreadedCase(facts)) return Reply(stored.id, *ref, facts, message.received_at);
   for (const std::string& ref : facts.case_refs) flags.push_back("mentions-reference:" + ref);
   if (mailer_.IsStaffAddress(facts.from.address)) {
+    if (letters_ && !facts.scans.empty()) return Letter(stored.id, facts, message.received_at);
     return Quarantine(stored.id,
-                      "forwarded by staff (" + facts.from.address +
-                          "): log the resident's complaint by hand with 'complaintsctl cases "
-                          "open --channel letter' (the scanned-letter path is not built yet)",
+                      "mail from staff (" + facts.from.address +
+                          ") with no scanned letter attached (PDF, TIFF, JPEG or PNG): log a "
+                          "resident's complaint by hand with 'complaintsctl cases open'",
                       &facts);
   }
   return OpenCase(stored.id, facts, message.received_at, flags);
@@ -151,21 +157,28 @@ Result<IntakeOutcome> Intake::Record(int64_t row, IntakeOutcome::Kind kind,
 }
 
 Result<IntakeOutcome> Intake::Quarantine(int64_t row, const std::string& reason,
-                                         const MailFacts* facts) {
+                                         const MailFacts* facts, const std::string& also_tell) {
   Status s = store_.InTransaction([&](StoreTransaction& txn) -> Status {
     if (Status st = txn.SetMessageState(row, "quarantined", reason, std::nullopt); !st) return st;
-    if (mailer_.settings().admin_address.empty()) return Status::Ok();
-    CaseMailer::Outgoing notice;
-    notice.template_name = "quarantine-notice";
-    notice.to = {"", mailer_.settings().admin_address};
-    notice.values = {{"message_id", std::to_string(row)},
-                     {"reason", reason},
-                     {"sender", facts ? facts->from.address : "(unreadable)"},
-                     {"subject", facts ? facts->subject : "(unreadable)"}};
-    notice.automatic = false;  // a notice to staff, not a reply: the cap does not apply
-    notice.unique = "quarantine-" + std::to_string(row);
-    Result<std::optional<OutboxItem>> queued = mailer_.Queue(txn, notice, nullptr);
-    return queued ? Status::Ok() : queued.status();
+    std::vector<std::string> tell;
+    if (!mailer_.settings().admin_address.empty()) tell.push_back(mailer_.settings().admin_address);
+    if (!also_tell.empty() && Lower(also_tell) != Lower(mailer_.settings().admin_address)) {
+      tell.push_back(also_tell);
+    }
+    for (size_t i = 0; i < tell.size(); ++i) {
+      CaseMailer::Outgoing notice;
+      notice.template_name = "quarantine-notice";
+      notice.to = {"", tell[i]};
+      notice.values = {{"message_id", std::to_string(row)},
+                       {"reason", reason},
+                       {"sender", facts ? facts->from.address : "(unreadable)"},
+                       {"subject", facts ? facts->subject : "(unreadable)"}};
+      notice.automatic = false;  // a notice to staff, not a reply: the cap does not apply
+      notice.unique = "quarantine-" + std::to_string(row) + (i == 0 ? "" : "-" + std::to_string(i));
+      Result<std::optional<OutboxItem>> queued = mailer_.Queue(txn, notice, nullptr);
+      if (!queued) return queued.status();
+    }
+    return Status::Ok();
   });
   if (!s) return Result<IntakeOutcome>(s);
   return IntakeOutcome{IntakeOutcome::Kind::kQuarantined, row, "", reason};
@@ -235,12 +248,13 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
                          (cues.empty() ? "" : ": " + cues)});
         Contact resident = request.contact;
         std::string why;
-        Result<std::optional<OutboxItem>> queued =
-            mailer_.Queue(txn, ToResident(c, resident, TemplateFor(c.type), facts, row), &why);
+        Result<std::optional<OutboxItem>> queued = mailer_.Queue(
+            txn, ToResident(c, resident, AcknowledgementTemplate(c.type), facts, row), &why);
         if (!queued) return queued.status();
-        h.push_back({clock_.Now(), "complaintsd",
-                     queued.value() ? "mail_queued" : "mail_suppressed",
-                     queued.value() ? std::string(TemplateFor(c.type)) + " to the resident" : why});
+        h.push_back(
+            {clock_.Now(), "complaintsd", queued.value() ? "mail_queued" : "mail_suppressed",
+             queued.value() ? std::string(AcknowledgementTemplate(c.type)) + " to the resident"
+                            : why});
         if (c.type == CaseType::kCompliment && !mailer_.settings().compliments_address.empty()) {
           // Praise is passed on: the team's inbox gets a copy to forward to whoever is named.
           CaseMailer::Outgoing copy;

@@ -17,6 +17,7 @@
 #include "daemon/case_mailer.h"
 #include "daemon/case_store.h"
 #include "daemon/clock.h"
+#include "daemon/letter_reader.h"
 #include "daemon/outgoing_mail.h"
 #include "parsers/result.h"
 
@@ -36,6 +37,8 @@ struct MailFacts {
   std::string original_message_id;     // of a bounced or reported message
   std::vector<std::string> case_refs;  // references found in the subject and body
   size_t attachments = 0;
+  std::vector<ScanFile> scans;  // PDF, TIFF, JPEG and PNG attachments (a posted letter?)
+  std::optional<Instant> date;  // the Date header
 };
 
 class MailReader {
@@ -76,16 +79,28 @@ struct IntakeOutcome {
 
 std::string_view OutcomeName(IntakeOutcome::Kind kind);
 
+// The letter path: staff forward residents' posted letters, scanned.
+struct LetterIntakeSettings {
+  std::string reference_pattern;            // the policy's case references
+  std::vector<std::string> return_address;  // our postal address, printed on letters we post
+};
+
 class Intake {
  public:
   Intake(CaseStore& store, CaseEngine& engine, CaseMailer& mailer, const MailReader& reader,
          const MessageClassifier& classifier, const Clock& clock);
 
+  // Without this, mail from staff is quarantined for a person to log by hand.
+  void EnableLetters(const LetterReader& reader, LetterIntakeSettings settings);
+
   // Precondition: message.sha256 is the hash of message.raw.
   Result<IntakeOutcome> Process(const IncomingMessage& message);
 
  private:
-  Result<IntakeOutcome> Quarantine(int64_t row, const std::string& reason, const MailFacts* facts);
+  // `also_tell`: someone besides the admin who should hear (the staff member who forwarded it).
+  Result<IntakeOutcome> Quarantine(int64_t row, const std::string& reason, const MailFacts* facts,
+                                   const std::string& also_tell = "");
+  Result<IntakeOutcome> Letter(int64_t row, const MailFacts& facts, Instant arrived);
   Result<IntakeOutcome> Record(int64_t row, IntakeOutcome::Kind kind, const std::string& state,
                                const std::string& reason);
   std::optional<std::string> ThreadedCase(const MailFacts& facts) const;
@@ -103,7 +118,12 @@ class Intake {
   const MailReader& reader_;
   const MessageClassifier& classifier_;
   const Clock& clock_;
+  const LetterReader* letters_ = nullptr;
+  LetterIntakeSettings letter_settings_;
 };
+
+// The template of the first reply to a new case of this type ("ack-stage", "comment-thanks", ...).
+const char* AcknowledgementTemplate(CaseType type);
 
 // The resident asking for the next stage, in their own words ("not satisfied", "stage 2", ...).
 bool AsksToEscalate(std::string_view text);

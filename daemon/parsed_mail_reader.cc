@@ -27,6 +27,15 @@ Result<MailFacts> ParsedMailReader::Read(std::string_view raw) const {
   f.original_message_id = m.automatic.original_message_id;
   f.case_refs = m.case_refs;
   f.attachments = m.attachments.size();
+  if (m.date) f.date = *m.date;
+  // Scans: what the bytes say, or failing that what the sender declared.
+  for (const ParsedAttachment& a : m.attachments) {
+    const std::string& type = a.sniffed_type.empty() ? a.content_type : a.sniffed_type;
+    if (type == "application/pdf" || type == "image/tiff" || type == "image/jpeg" ||
+        type == "image/png") {
+      f.scans.push_back({a.filename, a.bytes});
+    }
+  }
   return f;
 }
 

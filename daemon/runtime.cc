@@ -16,6 +16,7 @@ struct Runtime::Parts {
   std::unique_ptr<CaseMailer> mailer;
   std::unique_ptr<MailReader> reader;
   std::unique_ptr<MessageClassifier> classifier;
+  std::unique_ptr<LetterReader> letters;
   std::unique_ptr<Intake> intake;
   std::unique_ptr<MailSource> source;
   std::unique_ptr<MailTransport> transport;
@@ -90,6 +91,11 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   p->classifier = std::move(classifier).value();
   p->intake = std::make_unique<Intake>(*p->store, *p->engine, *p->mailer, *p->reader,
                                        *p->classifier, clock);
+  if (config.letters.enabled) {
+    p->letters = std::make_unique<ChildLetterReader>(config.letters.reader);
+    p->intake->EnableLetters(
+        *p->letters, {ReferencePattern(p->policy.reference_format), config.letters.return_address});
+  }
   Result<std::unique_ptr<MailSource>> source = MakeMailSource(config.mailbox);
   if (!source) return R(source.status());
   p->source = std::move(source).value();

@@ -293,9 +293,12 @@ struct Postcode {
 // The UK postcode that ends `line` (trailing punctuation aside). Only at the end: in an address
 // block the postcode closes its line, while mid-sentence look-alikes ("Block B2 1st floor") do not.
 std::optional<Postcode> PostcodeAtEnd(const std::string& line) {
+  // OCR reads a round letter of the inward code (Q, D) as a zero now and then ("LS6 20T"). A
+  // zero there is never right (the inward letters are never O), so one is let through to keep
+  // the address block together, as read: ValidUkPostcode() then says it needs checking.
   static const std::regex kPostcode(
-      "(^|[^A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?) ?([0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
-      "[ .,;]*$");
+      "(^|[^A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?) ?([0-9](?:[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]"
+      "[ABD-HJLNP-UW-Zabd-hjlnp-uw-z0]|0[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]))[ .,;]*$");
   std::smatch m;
   if (!std::regex_search(line, m, kPostcode)) return std::nullopt;
   return Postcode{Upper(m.str(2)) + " " + Upper(m.str(3)), static_cast<size_t>(m.position(2))};
@@ -707,13 +710,29 @@ bool LandlordLine(const std::string& line, const std::vector<std::string>& own_d
   return ContainsAnyLoose(words, kLandlordMarkers);
 }
 
+bool EndsAddress(const std::string& line);
+
+// Whether the blank line at `i` separates blocks. OCR often puts a blank line between every line
+// of an address ("Customer Services" / "" / "1 High Street"), so outside the body one blank line
+// ends a block only after a line that closes one (a postcode, a date, contact details) or before
+// a date or the salutation; two blank lines always do.
+bool BlockBreak(const Letter& letter, size_t i) {
+  if (letter.InBody(i)) return true;
+  if (i == 0 || i + 1 >= letter.lines.size()) return true;
+  const std::string& before = letter.lines[i - 1];
+  const std::string& after = letter.lines[i + 1];
+  if (before.empty() || after.empty()) return true;
+  if (PostcodeAtEnd(before) || EndsAddress(before)) return true;
+  return DateLine(after) || IsSalutation(after) || EndsAddress(after) || letter.InBody(i + 1);
+}
+
 void FindBlocks(const std::vector<std::string>& own_domains, Letter* letter) {
   int current = -1;
   bool in_block = false;
   letter->block.assign(letter->lines.size(), -1);
   for (size_t i = 0; i < letter->lines.size(); ++i) {
     if (letter->lines[i].empty()) {
-      in_block = false;
+      if (BlockBreak(*letter, i)) in_block = false;
       continue;
     }
     if (!in_block) {
@@ -937,7 +956,11 @@ void ReadAddressUpwards(const Letter& letter, size_t postcode_line, const std::s
                         WriterAddress* out) {
   for (size_t k = postcode_line; k-- > 0 && out->lines.size() < kMaxAddressLines;) {
     const std::string& line = letter.lines[k];
-    if (line.empty() || EndsAddress(line)) break;
+    if (line.empty()) {
+      if (letter.block[k + 1] >= 0 && k > 0 && letter.block[k - 1] == letter.block[k + 1]) continue;
+      break;
+    }
+    if (EndsAddress(line)) break;
     const std::string name = AsName(line);
     if (!name.empty() &&
         (HasTitle(name) || (IdentifyingWords(name).size() >= 2 && NamesMatch(name, signed_name)))) {
@@ -1056,6 +1079,11 @@ bool LetterFromResident(std::string_view s) {
 }
 
 }  // namespace
+
+bool ValidUkPostcode(std::string_view postcode) {
+  static const std::regex kStrict("[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][ABD-HJLNP-UW-Z]{2}");
+  return std::regex_match(postcode.begin(), postcode.end(), kStrict);
+}
 
 LetterFields ExtractLetterFields(std::string_view text, const std::string& reference_pattern,
                                  const std::vector<std::string>& own_domains) {

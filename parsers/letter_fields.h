@@ -34,6 +34,10 @@ struct LetterFields {
   std::optional<std::chrono::year_month_day> letter_date;
 };
 
+// A well-formed UK postcode as ExtractLetterFields normalises it ("LS6 2QT"). False for one read
+// with an OCR slip it tolerated ("LS6 20T"): a person should check it before posting anything.
+bool ValidUkPostcode(std::string_view postcode);
+
 // `reference_pattern`: ECMAScript regex of the landlord's case references (e.g.
 // "WW-[0-9]{4}-[0-9]{5}"), may be empty.
 // `own_domains`: the landlord's email domains (lower case), whose addresses are never the writer's.

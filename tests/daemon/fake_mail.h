@@ -23,6 +23,28 @@ class FakeReader : public MailReader {
   }
 };
 
+// The letter reader stand-in: each scan's bytes are its text; "unreadable" fails the whole read.
+class FakeLetterReader : public LetterReader {
+ public:
+  mutable int reads = 0;
+  Result<LetterReading> Read(const std::vector<ScanFile>& files) const override {
+    ++reads;
+    LetterReading reading;
+    for (const ScanFile& f : files) {
+      if (f.bytes == "unreadable") {
+        return Result<LetterReading>::Error(f.name + ": the PDF is protected by a password");
+      }
+      DocumentText doc;
+      doc.file = f.name;
+      doc.type = "image/png";
+      doc.total_pages = 1;
+      doc.pages.push_back({f.bytes, "ocr", 0, 0, 90});
+      reading.documents.push_back(doc);
+    }
+    return reading;
+  }
+};
+
 // Labels by the first word of the text, so each test says what it wants.
 class FakeClassifier : public MessageClassifier {
  public:

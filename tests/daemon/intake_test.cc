@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "daemon/digest.h"
 #include "daemon/sqlite_case_store.h"
@@ -215,15 +216,123 @@ TEST_F(IntakeTest, BounceOfOurMailFlagsTheCase) {
   EXPECT_EQ(Outbox().size(), 1u);
 }
 
-TEST_F(IntakeTest, StaffForwardsAreQuarantinedForAPersonNotAcknowledged) {
+TEST_F(IntakeTest, StaffMailWithoutAScanIsQuarantinedForAPersonNotAcknowledged) {
   MailFacts forward = Resident("complaint scanned letter attached", "fw@westway.example");
   forward.from = {"Reception", "reception@westway.example"};
-  forward.attachments = 1;
+  forward.attachments = 1;  // a Word document, say: not a scan
   const IntakeOutcome out = Process(Mail("fw", forward));
   EXPECT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);
   const auto outbox = Outbox();
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"it@westway.example"});
+}
+
+// A resident's posted letter, scanned by reception. The fake letter reader returns each scan's
+// bytes as its text; the fake classifier labels by the first word.
+class IntakeLetterTest : public IntakeTest {
+ protected:
+  void SetUp() override {
+    IntakeTest::SetUp();
+    intake_->EnableLetters(
+        letters_, {"WW-[0-9]{4}-[0-9]{5}", {"Westway Housing", "1 High Street", "London W1 1AA"}});
+  }
+  MailFacts Forward(const std::string& note, std::vector<ScanFile> scans) {
+    MailFacts f;
+    f.message_id = "fw" + std::to_string(++forwards_) + "@westway.example";
+    f.from = {"Reception", "reception@westway.example"};
+    f.subject = "FW: scanned letter";
+    f.new_text = note;
+    f.attachments = scans.size();
+    f.scans = std::move(scans);
+    f.date = clock_.Now();
+    return f;
+  }
+  static constexpr const char* kLetter =
+      "complaint about the damp in my bedroom. I reported it three times and nobody came.\n\n"
+      "Yours sincerely,\n\nMargaret Hughes\n14 Acacia Avenue\nLeeds\nLS6 2QT\n";
+  testing::FakeLetterReader letters_;
+  int forwards_ = 0;
+};
+
+TEST_F(IntakeLetterTest, APostedLetterOpensALetterCaseAndStaffGetAnAcknowledgementToPost) {
+  const IntakeOutcome out = Process(
+      Mail("fw-letter", Forward("Letter received 8/6, please log.", {{"scan.png", kLetter}})));
+  ASSERT_EQ(out.kind, IntakeOutcome::Kind::kOpened) << out.detail;
+  const CaseRecord c = *store_->FindCase(out.reference);
+  EXPECT_EQ(c.channel, Channel::kLetter);
+  EXPECT_EQ(c.type, CaseType::kComplaint);
+  // The day staff say it came (Monday 8 June), not the day they forwarded it (Wednesday 10 June).
+  EXPECT_EQ(c.received_at, Instant("2026-06-08T12:00:00+01:00"));
+  EXPECT_TRUE(c.HasFlag("letter"));
+  const Contact resident = *store_->GetContact(c.contact_id);
+  EXPECT_EQ(resident.name, "Margaret Hughes");
+  EXPECT_EQ(resident.address, "14 Acacia Avenue, Leeds, LS6 2QT");
+  EXPECT_TRUE(resident.emails.empty());
+  const auto docs = *store_->Documents(c.id);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].bytes, kLetter);
+  EXPECT_EQ(docs[0].text, kLetter);
+  EXPECT_EQ(docs[0].method, "ocr");
+  EXPECT_EQ(docs[0].message_id, out.message_row);
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);  // nothing to the resident by email: there is no address
+  EXPECT_EQ(outbox[0].kind, "letter-to-post");
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"reception@westway.example"});
+  EXPECT_NE(outbox[0].raw.find("Content-Type: application/pdf"), std::string::npos);
+  EXPECT_NE(outbox[0].raw.find("acknowledgement-" + out.reference), std::string::npos);
+  const auto history = History(out.reference);
+  EXPECT_NE(std::find(history.begin(), history.end(), "letter_received"), history.end());
+  EXPECT_NE(std::find(history.begin(), history.end(), "acknowledgement_by_post"), history.end());
+  EXPECT_EQ((*store_->FindMessage(out.message_row))->state, "processed");
+}
+
+TEST_F(IntakeLetterTest, ALetterGivingAnEmailAddressIsAcknowledgedByEmail) {
+  const std::string letter = std::string(kLetter) + "Email: maggie.h@example.org\n";
+  const IntakeOutcome out =
+      Process(Mail("fw-email", Forward("Posted complaint attached.", {{"scan.pdf", letter}})));
+  ASSERT_EQ(out.kind, IntakeOutcome::Kind::kOpened) << out.detail;
+  // No date in the note: the day it was forwarded.
+  EXPECT_EQ(store_->FindCase(out.reference)->received_at, clock_.Now());
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].kind, "ack-stage");
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"maggie.h@example.org"});
+  EXPECT_EQ(outbox[0].raw.find("application/pdf"), std::string::npos);
+}
+
+TEST_F(IntakeLetterTest, AnUnreadableScanIsQuarantinedAndTheForwarderTold) {
+  const IntakeOutcome out =
+      Process(Mail("fw-bad", Forward("Scanned letter.", {{"scan.pdf", "unreadable"}})));
+  ASSERT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);
+  EXPECT_NE(out.detail.find("scan.pdf: the PDF is protected by a password"), std::string::npos);
+  std::set<std::string> told;
+  for (const OutboxItem& item : Outbox()) told.insert(item.recipients.at(0));
+  EXPECT_EQ(told, (std::set<std::string>{"it@westway.example", "reception@westway.example"}));
+}
+
+TEST_F(IntakeLetterTest, ALetterQuotingACaseReferenceJoinsThatCase) {
+  const IntakeOutcome first =
+      Process(Mail("fw-1", Forward("Letter received 8/6.", {{"scan.png", kLetter}})));
+  ASSERT_EQ(first.kind, IntakeOutcome::Kind::kOpened);
+  const std::string follow_up = "complaint still not fixed, my reference is " + first.reference +
+                                ".\n\nYours sincerely,\n\nMargaret Hughes\n";
+  const IntakeOutcome second =
+      Process(Mail("fw-2", Forward("Another letter from Mrs Hughes", {{"scan2.png", follow_up}})));
+  EXPECT_EQ(second.kind, IntakeOutcome::Kind::kAddedToCase);
+  EXPECT_EQ(second.reference, first.reference);
+  EXPECT_EQ(store_->Documents(store_->FindCase(first.reference)->id)->size(), 2u);
+  CaseQuery all;
+  EXPECT_EQ(store_->ListCases(all)->size(), 1u);
+}
+
+TEST_F(IntakeLetterTest, AttachmentsThatDoNotReadLikeALetterGoToAPerson) {
+  const IntakeOutcome out = Process(
+      Mail("fw-rota", Forward("Here is next week's rota.",
+                              {{"rota.png", "Monday Sam Tuesday Jo Wednesday Ali Thursday Kim"}})));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);
+  EXPECT_EQ(letters_.reads, 1);
+  CaseQuery all;
+  EXPECT_TRUE(store_->ListCases(all)->empty());
 }
 
 TEST_F(IntakeTest, OtherIsKeptForReviewWithoutACase) {

@@ -10,9 +10,12 @@
 #include <map>
 #include <thread>
 
+#include "daemon/london_time.h"
 #include "daemon/sqlite_case_store.h"
+#include "parsers/mail_parser.h"
 #include "tests/integration/dovecot.h"
 #include "tests/integration/processes.h"
+#include "tests/letters/letter_scans.h"
 
 namespace complaints {
 namespace {
@@ -162,6 +165,89 @@ TEST_F(PipelineTest, KilledMidBatchAndRestartedLosesAndDuplicatesNothing) {
               repeats);
   EXPECT_LE(repeats, 1);  // only a crash between the server's acceptance and the commit repeats
   EXPECT_EQ(Files(Inbox()), 0u);
+}
+
+std::string Base64Lines(const std::string& bytes) {
+  static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (i + 1 < bytes.size())
+      v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
+    out += k[v >> 18 & 63];
+    out += k[v >> 12 & 63];
+    out += i + 1 < bytes.size() ? k[v >> 6 & 63] : '=';
+    out += i + 2 < bytes.size() ? k[v & 63] : '=';
+    if (out.size() % 78 == 76) out += "\r\n";
+  }
+  return out + "\r\n";
+}
+
+// Reception scans a resident's posted letter and forwards it to the shared mailbox: the real
+// daemon reads it in its OCR child process, opens a letter case with the resident's details, and
+// the print-ready acknowledgement reaches the member of staff to post.
+TEST_F(PipelineTest, AScannedLetterForwardedByStaffBecomesACaseAndAnAcknowledgementToPost) {
+  const std::string letter =
+      "14 Acacia Avenue\nLeeds\nLS6 2QT\n\n16 November 2026\n\nWestway Housing Association\n"
+      "Customer Services\n1 High Street\nLondon W1A 1AA\n\nDear Sir or Madam,\n\n"
+      "I am writing to complain about the damp and mould in my bedroom. I have reported it three "
+      "times since August and nobody has come to look at it. I am very unhappy with the "
+      "service.\n\n"
+      "Yours faithfully,\n\nMargaret Hughes";
+  testing::ScanOptions scan;
+  scan.skew_degrees = 1.5;
+  const std::string png = testing::ScanPng(letter, scan);
+  ASSERT_FALSE(png.empty());
+  dovecot_->Deliver("complaints",
+                    "From: Reception <reception@westway.example>\r\n"
+                    "To: complaints@westway.example\r\nSubject: FW: letter from Mrs Hughes\r\n"
+                    "Message-ID: <scan1@westway.example>\r\n"
+                    "Date: Wed, 18 Nov 2026 10:02:00 +0000\r\nMIME-Version: 1.0\r\n"
+                    "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                    "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                    "Scanned letter, date received 17 November 2026.\r\n\r\n"
+                    "--b1\r\nContent-Type: image/png\r\n"
+                    "Content-Disposition: attachment; filename=\"scan0001.png\"\r\n"
+                    "Content-Transfer-Encoding: base64\r\n\r\n" +
+                        Base64Lines(png) + "--b1--\r\n");
+  StartDaemon();
+  ASSERT_TRUE(WaitFor([&] { return sink_->Messages().size() >= 1; }, std::chrono::seconds{90}))
+      << ReadFile(dir_ + "/daemon.log");
+  EXPECT_TRUE(
+      WaitFor([&] { return Files(Inbox() + "/.Processed") == 1; }, std::chrono::seconds{10}));
+
+  auto store = std::move(SqliteCaseStore::Open(dir_ + "/c.db")).value();
+  CaseQuery all;
+  const std::vector<CaseRecord> cases = *store->ListCases(all);
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].channel, Channel::kLetter);
+  EXPECT_EQ(cases[0].type, CaseType::kComplaint);
+  EXPECT_EQ(FormatLondonIso(cases[0].received_at), "2026-11-17T12:00:00+00:00");
+  const Contact resident = *store->GetContact(cases[0].contact_id);
+  EXPECT_EQ(resident.name, "Margaret Hughes");
+  // OCR may read the Q of the postcode as a zero: the case then says the postcode needs checking.
+  const size_t postcode = resident.address.find("LS6 2");
+  ASSERT_NE(postcode, std::string::npos) << resident.address;
+  const bool read_right = resident.address.substr(postcode) == "LS6 2QT";
+  EXPECT_EQ(cases[0].HasFlag("postcode-unsure"), !read_right) << resident.address;
+  EXPECT_NE(resident.address.find("14 Acacia Avenue, Leeds"), std::string::npos)
+      << resident.address;
+  const auto docs = *store->Documents(cases[0].id);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].bytes, png);
+  EXPECT_EQ(docs[0].method, "ocr");
+  EXPECT_NE(docs[0].text.find("damp and mould"), std::string::npos) << docs[0].text;
+
+  ASSERT_EQ(sink_->Envelopes().size(), 1u);  // nothing to the resident: no email address
+  EXPECT_NE(sink_->Envelopes()[0].find("reception@westway.example"), std::string::npos);
+  Result<ParsedMail> to_staff = ParseMail(sink_->Messages()[0]);
+  ASSERT_TRUE(to_staff.ok());
+  EXPECT_NE(to_staff->subject.find("Please post this acknowledgement to Margaret Hughes"),
+            std::string::npos);
+  ASSERT_EQ(to_staff->attachments.size(), 1u);
+  EXPECT_EQ(to_staff->attachments[0].sniffed_type, "application/pdf");
+  EXPECT_EQ(to_staff->attachments[0].filename, "acknowledgement-" + cases[0].reference + ".pdf");
 }
 
 }  // namespace

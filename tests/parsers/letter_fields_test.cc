@@ -71,6 +71,33 @@ TEST(LetterFieldsTest, TypedLetterGivesTheWritersDetailsNotTheLandlords) {
   EXPECT_TRUE(f.references.empty());
 }
 
+// Tesseract's output as the integration test saw it: the landlord's address with a blank line
+// between every line, and the resident's postcode with a Q read as a zero.
+TEST(LetterFieldsTest, OcrSpacingAndAZeroForALetterInThePostcode) {
+  const LetterFields f = Extract(
+      "14 Acacia Avenue\nLeeds\nLS6 20T\n\n16 November 2026\n\nWestway Housing Association\n\n"
+      "Customer Services\n\n1 High Street\n\nLondon W1A 1AA\n\nDear Sir or Madam,\n\n"
+      "I am writing to complain about the damp.\n\nYours faithfully,\n\nMargaret Hughes\n");
+  EXPECT_EQ(f.name, "Margaret Hughes");
+  EXPECT_EQ(f.address, (Lines{"14 Acacia Avenue", "Leeds"}));
+  EXPECT_EQ(f.postcode, "LS6 20T");
+  EXPECT_FALSE(ValidUkPostcode(f.postcode));
+  EXPECT_TRUE(ValidUkPostcode("LS6 2QT"));
+  EXPECT_TRUE(ValidUkPostcode("EC1A 1BB"));
+  EXPECT_FALSE(ValidUkPostcode("LS6 2OT"));
+
+  // The writer's own address spaced out the same way is read whole.
+  const LetterFields spaced = Extract(
+      "14 Acacia Avenue\n\nLeeds\n\nLS6 2QT\n\n16 November 2026\n\nDear Sir,\n\nThe damp.\n\n"
+      "Yours faithfully,\n\nMargaret Hughes\n");
+  EXPECT_EQ(spaced.address, (Lines{"14 Acacia Avenue", "Leeds"}));
+  EXPECT_EQ(spaced.postcode, "LS6 2QT");
+  // But "Block B2 100" is no postcode: a zero stands in for at most one letter.
+  EXPECT_EQ(
+      Extract("Block B2 100\n\nDear Sir,\n\nHello.\n\nYours faithfully,\n\nAmy Lee\n").postcode,
+      "");
+}
+
 TEST(LetterFieldsTest, LandlordAddressFirstInReadingOrderIsSkipped) {
   const LetterFields f = Extract(
       "Westway Homes\n"
