@@ -5,6 +5,7 @@
 #include "daemon/ctl_calendar.h"
 #include "daemon/ctl_cases.h"
 #include "daemon/ctl_classify.h"
+#include "daemon/ctl_letter.h"
 #include "daemon/ctl_deadlines.h"
 #include "daemon/ctl_ingest.h"
 #include "daemon/ctl_parse.h"
@@ -30,6 +31,7 @@ constexpr Entry kCommands[] = {
     {"classify", RunClassifyCommand, "label messages or texts, or measure on a labelled set"},
     {"deadlines", RunDeadlinesCommand, "open deadlines due soon, and overdue ones"},
     {"ingest", RunIngestCommand, "one pass of the mailbox (or a Maildir) through intake"},
+    {"letter", RunLetterCommand, "what would be read from scanned letters (PDF, TIFF, PNG, JPEG)"},
     {"parse", RunParseCommand, "what the MIME parser makes of message files"},
     {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},
     {"templates", RunTemplatesCommand, "check the email templates, or show one with sample values"},

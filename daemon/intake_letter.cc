@@ -27,23 +27,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-// A salutation or a sign-off: the attachment is a letter even when staff's note does not say so.
-bool ReadsLikeALetter(const std::string& text) {
-  const std::string lower = Lower(text);
-  for (const char* cue : {"dear ", "yours sincerely", "yours faithfully", "kind regards",
-                          "yours truly", "to whom it may concern"}) {
-    if (lower.find(cue) != std::string::npos) return true;
-  }
-  return false;
-}
-
-// The body of the letter: from the salutation on, without the addresses above it.
-std::string LetterBody(const std::string& text) {
-  const std::string lower = Lower(text);
-  const size_t dear = lower.find("dear ");
-  return dear == std::string::npos ? text : text.substr(dear);
-}
-
 std::string OneLine(std::string text, size_t max) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   std::string out;

@@ -1138,4 +1138,18 @@ bool NoteSaysLetter(std::string_view subject_and_note) {
   return false;
 }
 
+bool ReadsLikeALetter(std::string_view text) {
+  const std::string lower = Lower(text);
+  for (const char* cue : {"dear ", "yours sincerely", "yours faithfully", "kind regards",
+                          "yours truly", "to whom it may concern"}) {
+    if (lower.find(cue) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string LetterBody(std::string_view text) {
+  const size_t dear = Lower(text).find("dear ");
+  return std::string(dear == std::string::npos ? text : text.substr(dear));
+}
+
 }  // namespace complaints

@@ -58,4 +58,11 @@ std::optional<std::chrono::year_month_day> ReceivedDateFromNote(
 // letter", ...
 bool NoteSaysLetter(std::string_view subject_and_note);
 
+// A salutation or a sign-off: the text reads like a letter even when staff's note does not say so.
+bool ReadsLikeALetter(std::string_view text);
+
+// The letter from its salutation on, without the addresses above it (what the classifier reads);
+// the whole text when it has no salutation.
+std::string LetterBody(std::string_view text);
+
 }  // namespace complaints

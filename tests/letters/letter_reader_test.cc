@@ -11,8 +11,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "daemon/ctl_letter.h"
 #include "daemon/subprocess.h"
 #include "tests/letters/letter_scans.h"
 
@@ -222,6 +224,50 @@ TEST(LetterReaderTest, AHangingOrCrashingReaderIsAnErrorNotAHang) {
   EXPECT_NE(crashed.error().find("(killed by signal 11: it crashed on this file): decoding page 1"),
             std::string::npos)
       << crashed.error();
+  std::filesystem::remove_all(dir);
+}
+
+// `complaintsctl letter --json`: the contract staff and scripts rely on.
+TEST(LetterCommandTest, JsonGivesWhatWasReadAndWhatWasFound) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("letter_command_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string letter =
+      "14 Acacia Avenue\nLeeds\nLS6 2AB\nTel: 07700 900123\nmaggie.h@example.org\n\n"
+      "16 November 2026\n\nDear Sir or Madam,\n\nMy tenancy reference is T-40213. I am "
+      "writing to complain that the damp in my bedroom has still not been fixed after three "
+      "visits.\n\nYours faithfully,\n\nMargaret Hughes";
+  const std::string pdf = (dir / "letter.pdf").string();
+  const std::string png = (dir / "broken.png").string();
+  std::ofstream(pdf, std::ios::binary) << testing::TextLetterPdf({letter});
+  std::ofstream(png, std::ios::binary) << "\x89PNG\r\n\x1a\nnot really";
+  std::ostringstream out, err;
+  const int code = RunLetterCommand({"--json", pdf, png}, out, err);
+  EXPECT_EQ(code, 1);  // one file could not be read
+  std::istringstream lines(out.str());
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  const nlohmann::json a = nlohmann::json::parse(first);
+  EXPECT_EQ(a["file"], pdf);
+  EXPECT_EQ(a["pages"], 1);
+  EXPECT_EQ(a["method"], "text-layer");
+  EXPECT_EQ(a["name"], "Margaret Hughes");
+  EXPECT_EQ(a["address"], (nlohmann::json{"14 Acacia Avenue", "Leeds", "LS6 2AB"}));
+  EXPECT_EQ(a["postcode"], "LS6 2AB");
+  EXPECT_EQ(a["email"], "maggie.h@example.org");
+  EXPECT_EQ(a["phone"], "07700900123");
+  EXPECT_EQ(a["references"], (nlohmann::json{"T-40213"}));
+  EXPECT_EQ(a["letter_date"], "2026-11-16");
+  EXPECT_EQ(a["label"], "complaint");
+  EXPECT_NE(a["text"].get<std::string>().find("the damp in my"), std::string::npos);
+  const nlohmann::json b = nlohmann::json::parse(second);
+  EXPECT_EQ(b["file"], png);
+  EXPECT_NE(b["error"].get<std::string>().find("damaged"), std::string::npos) << b;
+
+  std::ostringstream none_out, none_err;
+  EXPECT_EQ(RunLetterCommand({}, none_out, none_err), 2);
+  EXPECT_NE(none_err.str().find("usage: complaintsctl letter"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
