@@ -1,5 +1,7 @@
 #include "daemon/ctl_cases.h"
 
+#include <fstream>
+
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -41,6 +43,7 @@ constexpr const char* kUsage =
     "  note REF --text TEXT\n"
     "  relabel REF --label TYPE --reason TEXT   correct the classifier (kept as training data)\n"
     "  action-done REF ID\n"
+    "  document REF ID (--out FILE | --text)   a kept document (a scanned letter) or its text\n"
     "types: complaint comment compliment service_request asb; "
     "channels: email letter phone visit web\n";
 
@@ -391,6 +394,7 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
         {"note", with({"text"})},
         {"relabel", with({"label", "reason"})},
         {"action-done", with({})},
+        {"document", with({"out"}, {"text"})},
     };
   }();
   return specs;
@@ -444,7 +448,9 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   Result<CommandLine> line = CommandLine::Parse({args.begin() + 1, args.end()}, spec->second);
   if (!line) return Fail(err, verb, line.error(), 2);
   const std::vector<std::string>& words = line->positional();
-  const size_t wanted = verb == "open" || verb == "list" ? 0 : verb == "action-done" ? 2 : 1;
+  const size_t wanted = verb == "open" || verb == "list"              ? 0
+                        : verb == "action-done" || verb == "document" ? 2
+                                                                      : 1;
   if (words.size() != wanted) {
     return Fail(err, verb,
                 wanted == 0 ? "unexpected argument '" + words[0] + "'"
@@ -475,6 +481,43 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
     Result<Contact> contact = session.store->GetContact(c->contact_id);
     if (!history || !contact) return Fail(err, verb, "cannot read the case's history", 2);
     PrintShow(*c, *history, *contact, out);
+    Result<std::vector<CaseDocument>> docs = session.store->Documents(c->id);
+    if (!docs) return Fail(err, verb, docs.error(), 2);
+    for (const CaseDocument& d : *docs) {
+      out << "document " << d.id << ": " << d.filename << " (" << d.content_type << ", "
+          << d.bytes.size() << " bytes"
+          << (d.pages ? ", " + std::to_string(d.pages) + " page(s) read by " + d.method : "")
+          << ")\n";
+    }
+    if (!docs->empty()) {
+      out << "('complaintsctl cases document " << c->reference
+          << " ID --out FILE' saves one; --text prints what was read from it)\n";
+    }
+    return 0;
+  }
+  if (verb == "document") {
+    Result<CaseRecord> c = session.store->FindCase(words[0]);
+    if (!c) return Fail(err, verb, c.error(), 1);
+    Result<long> id = ParseWholeNumber(words[1], "document id", 1, 1L << 40);
+    if (!id) return Fail(err, verb, id.error(), 2);
+    Result<std::vector<CaseDocument>> docs = session.store->Documents(c->id);
+    if (!docs) return Fail(err, verb, docs.error(), 2);
+    const auto doc = std::find_if(docs->begin(), docs->end(),
+                                  [&](const CaseDocument& d) { return d.id == *id; });
+    if (doc == docs->end()) {
+      return Fail(err, verb, "no document " + words[1] + " on " + c->reference, 1);
+    }
+    if (line->Has("text")) {
+      out << doc->text << (doc->text.empty() || doc->text.back() == '\n' ? "" : "\n");
+      return 0;
+    }
+    const std::optional<std::string> file = line->Get("out");
+    if (!file) return Fail(err, verb, "say where: --out FILE, or --text", 2);
+    std::ofstream save(*file, std::ios::binary | std::ios::trunc);
+    save.write(doc->bytes.data(), static_cast<std::streamsize>(doc->bytes.size()));
+    save.close();
+    if (!save) return Fail(err, verb, *file + ": cannot be written", 1);
+    out << *file << ": " << doc->bytes.size() << " bytes (" << doc->content_type << ")\n";
     return 0;
   }
   Result<CaseRecord> changed = Result<CaseRecord>::Error("");

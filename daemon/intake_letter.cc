@@ -100,8 +100,10 @@ Result<IntakeOutcome> Intake::Letter(int64_t row, const MailFacts& facts, Instan
   const std::optional<std::chrono::year_month_day> noted =
       ReceivedDateFromNote(note, forwarded_day);
   // Noon, so that the day counts as the day of receipt whatever the close of business.
+  // (but never later than the forward itself: "came in this morning", forwarded at 09:10).
   const Instant received =
-      noted ? FromLondon(std::chrono::sys_days{*noted}, std::chrono::hours{12}) : forwarded;
+      noted ? std::min(FromLondon(std::chrono::sys_days{*noted}, std::chrono::hours{12}), forwarded)
+            : forwarded;
   const std::string received_detail =
       "posted letter received " +
       (noted ? DayWords(*noted) + " (staff's note)"

@@ -940,7 +940,12 @@ std::string AddressLine(std::string_view line) {
   if (label != kNpos && TrimChars(line.substr(label), " ").starts_with(":")) {
     line = TrimChars(line.substr(line.find(':', label) + 1), " ");
   }
-  return std::string(TrimChars(RepairWords(std::string(line)), " ,"));
+  std::string out(TrimChars(RepairWords(std::string(line)), " ,.;:-'\"`"));
+  // Specks on a scan come out as stray punctuation: a line with no letter or digit is none.
+  if (std::none_of(out.begin(), out.end(), [](unsigned char c) { return std::isalnum(c); })) {
+    return "";
+  }
+  return out;
 }
 
 struct WriterAddress {

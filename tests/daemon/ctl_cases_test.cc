@@ -86,6 +86,50 @@ TEST_F(CtlCasesTest, OpenPrintsTheReferenceAndListJsonHasTheContract) {
   EXPECT_TRUE(c["deadlines"][0]["met_at"].is_null());
 }
 
+// A scanned letter kept on a case: listed by show, saved byte for byte, its text printed.
+TEST_F(CtlCasesTest, DocumentsAreListedSavedAndTheirTextShown) {
+  ASSERT_EQ(
+      Ctl({"cases", "open", "--type=complaint", "--channel=letter", "--name=Samuel Okafor"}).code,
+      0);
+  const std::string scan("%PDF-1.5\0\x01\xff scan", 17);
+  {
+    auto store = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
+    ASSERT_TRUE(store
+                    ->InTransaction([&](StoreTransaction& txn) -> Status {
+                      IncomingMessage m;
+                      m.raw = "Subject: scan\r\n\r\n";
+                      m.sha256 = "cafe";
+                      Result<StoredMessage> stored = txn.StoreIncoming(m);
+                      if (!stored) return stored.status();
+                      CaseDocument d;
+                      d.case_id = txn.LoadCase("WW-2026-00001")->id;
+                      d.message_id = stored->id;
+                      d.filename = "okafor-letter.pdf";
+                      d.content_type = "application/pdf";
+                      d.bytes = scan;
+                      d.text = "Dear Sir or Madam,\nThe boiler.";
+                      d.method = "ocr";
+                      d.pages = 1;
+                      return txn.AddDocument(d);
+                    })
+                    .ok());
+  }
+  const CtlRun show = Ctl({"cases", "show", "WW-2026-00001"});
+  ASSERT_EQ(show.code, 0) << show.err;
+  EXPECT_NE(show.out.find("document 1: okafor-letter.pdf (application/pdf, 17 bytes, 1 page(s) "
+                          "read by ocr)"),
+            std::string::npos)
+      << show.out;
+  const std::string saved = (dir_ / "saved.pdf").string();
+  ASSERT_EQ(Ctl({"cases", "document", "WW-2026-00001", "1", "--out", saved}).code, 0);
+  std::ifstream in(saved, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), scan);
+  const CtlRun text = Ctl({"cases", "document", "WW-2026-00001", "1", "--text"});
+  EXPECT_EQ(text.out, "Dear Sir or Madam,\nThe boiler.\n");
+  EXPECT_EQ(Ctl({"cases", "document", "WW-2026-00001", "2", "--text"}).code, 1);
+  EXPECT_EQ(Ctl({"cases", "document", "WW-2026-00001", "1"}).code, 2);
+}
+
 TEST_F(CtlCasesTest, WholeFlowFromTheCommandLine) {
   ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A",
                  "--received=2026-06-10T09:30:00+01:00"})

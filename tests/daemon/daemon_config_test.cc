@@ -63,6 +63,37 @@ TEST_F(DaemonConfigTest, EveryProblemNamesItsKey) {
   }
 }
 
+TEST_F(DaemonConfigTest, TheLetterPathHasSafeDefaultsAndChecksItsReader) {
+  Result<DaemonConfig> c = [&] {
+    Problems(good_ +
+             "letters.return-address = Westway Housing | 81 Westway || London W12 7PP\n"
+             "mail.staff-addresses = post.room@contractor.example\n");
+    return LoadDaemonConfig((dir_ / "c.properties").string());
+  }();
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_TRUE(c->letters.enabled);
+  EXPECT_EQ(c->letters.reader.helper, DefaultLetterHelper());
+  EXPECT_EQ(c->letters.reader.timeout, std::chrono::seconds{180});
+  EXPECT_EQ(c->letters.reader.max_pages, 20);
+  EXPECT_EQ(c->letters.return_address,
+            (std::vector<std::string>{"Westway Housing", "81 Westway", "London W12 7PP"}));
+  EXPECT_EQ(c->mail.staff_addresses, std::vector<std::string>{"post.room@contractor.example"});
+
+  std::vector<std::string> p =
+      Problems(good_ +
+               "letters.reader = /nonexistent/complaintsd-letter\nletters.max-pages = 0\n"
+               "mail.staff-addresses = not an address\n");
+  std::string all;
+  for (const std::string& line : p) all += line + "\n";
+  for (const char* key : {"letters.reader: /nonexistent/complaintsd-letter: not an executable",
+                          "letters.max-pages", "mail.staff-addresses"}) {
+    EXPECT_NE(all.find(key), std::string::npos) << key << "\n" << all;
+  }
+  // Switched off, the reader is not needed (mail from staff then goes to a person).
+  EXPECT_TRUE(
+      Problems(good_ + "letters.enabled = false\nletters.reader = /nonexistent/x\n").empty());
+}
+
 TEST_F(DaemonConfigTest, ImapNeedsExactlyOneCredential) {
   std::vector<std::string> p = Problems(good_ +
                                         "mailbox.kind = imap\nmailbox.url = "

@@ -92,6 +92,11 @@ TEST(LetterFieldsTest, OcrSpacingAndAZeroForALetterInThePostcode) {
       "Yours faithfully,\n\nMargaret Hughes\n");
   EXPECT_EQ(spaced.address, (Lines{"14 Acacia Avenue", "Leeds"}));
   EXPECT_EQ(spaced.postcode, "LS6 2QT");
+  // Specks read as punctuation before the postcode are no town.
+  EXPECT_EQ(Extract("3 Cedar Walk\nHarlow\n. CM20 3BT\n\nDear Sir,\n\nThe boiler.\n\n"
+                    "Yours faithfully,\n\nSamuel Okafor\n")
+                .address,
+            (Lines{"3 Cedar Walk", "Harlow"}));
   // But "Block B2 100" is no postcode: a zero stands in for at most one letter.
   EXPECT_EQ(
       Extract("Block B2 100\n\nDear Sir,\n\nHello.\n\nYours faithfully,\n\nAmy Lee\n").postcode,
