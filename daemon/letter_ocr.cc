@@ -50,6 +50,10 @@ PixPtr ToPix(const poppler::image& image) {
   return pix;
 }
 
+// Tesseract's mean word confidence on a page read the right way up is 80-95; a page on its side or
+// upside down gives 30-60 of garbage.
+constexpr int kUprightConfidence = 70;
+
 class TesseractEngine : public OcrEngine {
  public:
   explicit TesseractEngine(const OcrLimits& limits) : limits_(limits) {}
@@ -192,45 +196,52 @@ class TesseractEngine : public OcrEngine {
     page.method = "ocr";
     PixPtr gray(pixConvertTo8(input, 0));
     if (!gray) return page;
-    if (have_osd_) {
-      osd_.SetImage(gray.get());
-      osd_.SetSourceResolution(dpi);
-      int degrees = 0;
-      float confidence = 0;
-      const char* script = nullptr;
-      float script_confidence = 0;
-      // Tesseract says how far the page is turned clockwise; turning it back the rest of the way
-      // round makes it upright. Below a confidence of 2 the guess is noise.
-      if (osd_.DetectOrientationScript(&degrees, &confidence, &script, &script_confidence) &&
-          confidence >= 2.0F && degrees % 360 != 0) {
-        const int quarters = ((360 - degrees) / 90) % 4;
-        PixPtr upright(pixRotateOrth(gray.get(), quarters));
-        if (upright) {
-          gray = std::move(upright);
-          page.rotated_degrees = quarters * 90;
-        }
-      }
-      osd_.Clear();
-    }
+    page = ReadStraightened(gray.get(), dpi);
+    // Most pages come the right way up, and Tesseract reads them with confidence. Only a page it
+    // reads poorly is asked which way up it is (orientation detection costs a third of a read).
+    if (!have_osd_ || page.confidence >= kUprightConfidence) return page;
+    osd_.SetImage(gray.get());
+    osd_.SetSourceResolution(dpi);
+    int degrees = 0;
+    float confidence = 0;
+    const char* script = nullptr;
+    float script_confidence = 0;
+    // Tesseract says how far the page is turned clockwise; turning it back the rest of the way
+    // round makes it upright. Below a confidence of 2 the guess is noise.
+    const bool turned =
+        osd_.DetectOrientationScript(&degrees, &confidence, &script, &script_confidence) &&
+        confidence >= 2.0F && degrees % 360 != 0;
+    osd_.Clear();
+    if (!turned) return page;
+    const int quarters = ((360 - degrees) / 90) % 4;
+    PixPtr upright(pixRotateOrth(gray.get(), quarters));
+    if (!upright) return page;
+    PageText turned_page = ReadStraightened(upright.get(), dpi);
+    turned_page.rotated_degrees = quarters * 90;
+    return turned_page.confidence > page.confidence ? turned_page : page;
+  }
+
+  // Straightening a page turned by a degree or more always helps. Below that Tesseract copes with
+  // the skew itself and the resampling can cost more than it gains (on the public scans it helped
+  // one page and hurt another), so both are read and the surer reading kept; below 0.3 degrees
+  // the page is read as it is.
+  PageText ReadStraightened(Pix* gray, int dpi) {
+    PageText page;
+    page.method = "ocr";
     l_float32 angle = 0;
     l_float32 skew_confidence = 0;
-    PixPtr straight(pixFindSkewAndDeskew(gray.get(), 0, &angle, &skew_confidence));
-    if (!straight || straight.get() == gray.get()) {
-      Ocr(gray.get(), dpi, page);
+    PixPtr straight(pixFindSkewAndDeskew(gray, 0, &angle, &skew_confidence));
+    if (!straight || straight.get() == gray || std::abs(angle) < 0.3F) {
+      Ocr(gray, dpi, page);
       return page;
     }
-    // Straightening a page turned by a degree or more always helps. Below that Tesseract copes
-    // with the skew itself and the resampling can cost more than it gains (on the public scans
-    // it helped one page and hurt another), so both are read and the surer reading kept.
     Ocr(straight.get(), dpi, page);
     page.skew_degrees = angle;
     if (std::abs(angle) < 1.0F) {
-      PageText as_scanned = page;
-      Ocr(gray.get(), dpi, as_scanned);
-      if (as_scanned.confidence > page.confidence) {
-        page = std::move(as_scanned);
-        page.skew_degrees = 0;
-      }
+      PageText as_scanned;
+      as_scanned.method = "ocr";
+      Ocr(gray, dpi, as_scanned);
+      if (as_scanned.confidence > page.confidence) page = std::move(as_scanned);
     }
     return page;
   }
