@@ -13,12 +13,14 @@
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
+#include <Poco/SyslogChannel.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -35,6 +37,7 @@ namespace {
 std::atomic<bool> g_stop{false};
 std::atomic<bool> g_reload{false};
 std::atomic<bool> g_interrupt{false};  // set by either: ends the current wait
+bool g_detached = false;               // --daemon: no terminal, so the log goes to syslog
 
 extern "C" void OnSignal(int signal) {
   if (signal == SIGHUP) {
@@ -52,9 +55,18 @@ void InstallSignalHandlers() {
   for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaction(s, &action, nullptr);
 }
 
-// Poco's logger on stderr, which journald collects under systemd: "complaintsd: <line>".
+// Poco's logger on stderr, which journald collects under systemd: "complaintsd: <line>". With
+// --daemon stderr is /dev/null, so the lines go to syslog (facility daemon) instead.
 Poco::Logger& Logger() {
   static Poco::Logger& logger = []() -> Poco::Logger& {
+    if (g_detached) {
+      Poco::AutoPtr<Poco::SyslogChannel> syslog(new Poco::SyslogChannel(
+          "complaintsd", Poco::SyslogChannel::SYSLOG_PID, Poco::SyslogChannel::SYSLOG_DAEMON));
+      Poco::Logger& l = Poco::Logger::get("complaintsd");
+      l.setChannel(syslog);
+      l.setLevel(Poco::Message::PRIO_INFORMATION);
+      return l;
+    }
     Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("complaintsd: %t"));
     Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel(std::cerr));
     Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, console));
@@ -220,9 +232,37 @@ class Complaintsd : public Poco::Util::ServerApplication {
 
 }  // namespace
 
+// Poco's --daemon forks and the launcher exits 0 before the application starts, so a broken
+// configuration would go unreported. With --daemon the configuration is checked here first, on
+// the terminal, and the launcher fails as it should.
+int CheckBeforeDetaching(const std::vector<std::string>& args) {
+  std::string config;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "--config" || args[i] == "-c") && i + 1 < args.size()) config = args[i + 1];
+    if (args[i].starts_with("--config=")) config = args[i].substr(9);
+  }
+  if (config.empty()) {
+    std::cerr << "complaintsd: missing --config FILE\n";
+    return Poco::Util::Application::EXIT_USAGE;
+  }
+  const std::vector<std::string> problems = [&] {
+    complaints::Result<complaints::ConfigFile> file = complaints::ConfigFile::Load(config);
+    if (!file) return std::vector<std::string>{file.error()};
+    return complaints::CheckDaemonConfig(*file);
+  }();
+  for (const std::string& p : problems) std::cerr << p << '\n';
+  return problems.empty() ? Poco::Util::Application::EXIT_OK : Poco::Util::Application::EXIT_CONFIG;
+}
+
 int main(int argc, char** argv) {
   Complaintsd app;
   try {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (std::find(args.begin(), args.end(), "--daemon") != args.end()) {
+      const int code = CheckBeforeDetaching(args);
+      if (code != Poco::Util::Application::EXIT_OK) return code;
+      g_detached = true;
+    }
     return app.run(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "complaintsd: " << e.what() << '\n';

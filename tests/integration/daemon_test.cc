@@ -199,5 +199,40 @@ TEST_F(DaemonTest, CheckConfigReportsEveryProblem) {
   EXPECT_NE(log.find("mail.manger: unknown key"), std::string::npos) << log;
 }
 
+// Outside systemd: --daemon detaches and writes --pidfile; a broken configuration fails the
+// launcher on the terminal instead of vanishing with the detached process.
+TEST_F(DaemonTest, DaemonModeDetachesWritesItsPidAndRefusesABrokenConfigFirst) {
+  WriteConfig(1, "mailbox.kind = pop3\n");
+  Child broken({kDaemon, "--config", dir_ + "/c.properties", "--daemon", "--pidfile",
+                dir_ + "/complaintsd.pid"},
+               dir_ + "/broken.log");
+  int status = broken.Stop(0, std::chrono::seconds{10});
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 78);
+  EXPECT_NE(integration::ReadFile(dir_ + "/broken.log").find("mailbox.kind"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ + "/complaintsd.pid"));
+
+  SmtpSink sink(dir_ + "/smtp");
+  WriteConfig(sink.port());
+  Child launcher({kDaemon, "--config", dir_ + "/c.properties", "--daemon", "--pidfile",
+                  dir_ + "/complaintsd.pid"},
+                 dir_ + "/launcher.log");
+  status = launcher.Stop(0, std::chrono::seconds{10});
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);  // the launcher returns; the daemon lives on
+  ASSERT_TRUE(
+      WaitFor([&] { return fs::exists(dir_ + "/complaintsd.pid"); }, std::chrono::seconds{10}));
+  ASSERT_TRUE(WaitFor([&] { return Health() == 200; }, std::chrono::seconds{20}));
+  const pid_t pid = std::stoi(integration::ReadFile(dir_ + "/complaintsd.pid"));
+  ASSERT_GT(pid, 1);
+  EXPECT_EQ(kill(pid, 0), 0);
+  Deliver("1.a.host", "jo@example.org", "m1@example.org");
+  EXPECT_TRUE(WaitFor([&] { return sink.Messages().size() == 1; }, std::chrono::seconds{30}));
+  kill(pid, SIGTERM);
+  EXPECT_TRUE(WaitFor([&] { return kill(pid, 0) != 0; }, std::chrono::seconds{10}));
+  EXPECT_TRUE(
+      WaitFor([&] { return !fs::exists(dir_ + "/complaintsd.pid"); }, std::chrono::seconds{5}));
+}
+
 }  // namespace
 }  // namespace complaints
