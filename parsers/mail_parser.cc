@@ -192,7 +192,8 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
     if (tnef) {
       for (const TnefFile& f : tnef->files) {
         std::string sniffed = SniffContentType(f.bytes);
-        out->attachments.push_back({f.filename, sniffed.empty() ? "application/octet-stream" : sniffed,
+        out->attachments.push_back({f.filename,
+                                    sniffed.empty() ? "application/octet-stream" : sniffed,
                                     f.bytes.size(), sniffed, f.bytes});
       }
       if (plain.empty() && html.empty() && !tnef->body.empty()) plain = ToUtf8(tnef->body, "");
@@ -340,7 +341,8 @@ std::string SniffContentType(std::string_view b) {
   if (b.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "application/pdf";
   if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
   if (starts("\xff\xd8\xff")) return "image/jpeg";
-  if (starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4))) return "image/tiff";
+  if (starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4)))
+    return "image/tiff";
   if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
   if (starts("BM") && b.size() > 14) return "image/bmp";
   if (starts(std::string_view("PK\x03\x04", 4))) return "application/zip";
