@@ -17,6 +17,7 @@
 #include "daemon/mail_templates.h"
 #include "daemon/outgoing_mail.h"
 #include "daemon/policy.h"
+#include "daemon/staff_directory.h"
 
 namespace complaints {
 
@@ -30,6 +31,7 @@ struct MailSettings {
   std::string admin_address;                 // told about quarantined mail and outages
   std::string manager_address;               // complaints manager: replies, warnings, digest
   std::string compliments_address;           // gets a copy of every compliment (the team's inbox)
+  StaffDirectory staff_directory;            // those praised by name get the copy instead
   int auto_reply_cap = 3;                    // automatic messages per recipient per 24 hours
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "daemon/command_line.h"
 #include "daemon/secrets.h"
@@ -175,6 +177,19 @@ void ReadMail(Reader& r, DaemonConfig& c) {
       if (Status s = ValidateAddress(a); !s) r.Problem(key, s.error());
     }
   }
+  if (const std::string path = r.Path("mail.staff-directory"); !path.empty()) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    Result<StaffDirectory> directory =
+        in ? StaffDirectory::Parse(text.str(), path)
+           : Result<StaffDirectory>::Error(path + ": cannot be read");
+    if (directory) {
+      m.staff_directory = std::move(directory).value();
+    } else {
+      r.Problem("mail.staff-directory", directory.error());
+    }
+  }
   m.auto_reply_cap = static_cast<int>(r.Number("mail.auto-reply-cap", 0, 100));
   c.signing_key_secret = r.Text("mail.signing-key-file");
   m.signing_key = r.Secret("mail.signing-key-file", true);
@@ -279,6 +294,8 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"mail.manager", "", "the complaints manager: replies, warnings, breaches, digest"},
       {"mail.compliments-to", "",
        "gets a copy of every compliment, to pass praise on to the staff named"},
+      {"mail.staff-directory", "",
+       "a file of 'name | other name = address' lines: praise goes to whoever is named"},
       {"mail.auto-reply-cap", "3", "automatic messages per recipient per 24 hours"},
       {"deadlines.warn-working-days", "1", "warn at the start of the N-th working day before"},
       {"deadlines.warn-hours", "0", "or warn N hours before (0: use working days)"},

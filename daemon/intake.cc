@@ -202,6 +202,35 @@ std::optional<std::string> Intake::ThreadedCase(const MailFacts& facts) const {
   return std::nullopt;
 }
 
+Status Intake::PassOnPraise(StoreTransaction& txn, const CaseRecord& c, const Contact& resident,
+                            const std::string& words, int64_t row, std::vector<HistoryEntry>& h) {
+  // Praise is passed on: to each member of staff or team the resident names (the staff
+  // directory), else to the team's inbox to forward to whoever is meant.
+  std::vector<std::pair<std::string, std::string>> to =
+      mailer_.settings().staff_directory.Named(words);
+  if (to.empty() && !mailer_.settings().compliments_address.empty()) {
+    to.push_back({"", mailer_.settings().compliments_address});
+  }
+  for (size_t i = 0; i < to.size(); ++i) {
+    CaseMailer::Outgoing copy;
+    copy.template_name = "compliment-staff-copy";
+    copy.to = {"", to[i].second};
+    copy.values = mailer_.CaseValues(c, resident);
+    copy.values["summary"] = words.substr(words.find('\n') + 1, 4000);
+    copy.values["praised"] = to[i].first;
+    copy.automatic = false;
+    copy.case_id = c.id;
+    copy.reference = c.reference;
+    copy.unique = std::to_string(row) + "-compliment-copy" + (i ? "-" + std::to_string(i) : "");
+    Result<std::optional<OutboxItem>> sent = mailer_.Queue(txn, copy, nullptr);
+    if (!sent) return sent.status();
+    h.push_back({clock_.Now(), "complaintsd", "praise_passed_on",
+                 to[i].first.empty() ? "a copy to " + to[i].second
+                                     : "a copy to " + to[i].first + " (" + to[i].second + ")"});
+  }
+  return Status::Ok();
+}
+
 CaseMailer::Outgoing Intake::ToResident(const CaseRecord& c, const Contact& resident,
                                         const std::string& template_name, const MailFacts& facts,
                                         int64_t row) const {
@@ -255,19 +284,12 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
             {clock_.Now(), "complaintsd", queued.value() ? "mail_queued" : "mail_suppressed",
              queued.value() ? std::string(AcknowledgementTemplate(c.type)) + " to the resident"
                             : why});
-        if (c.type == CaseType::kCompliment && !mailer_.settings().compliments_address.empty()) {
-          // Praise is passed on: the team's inbox gets a copy to forward to whoever is named.
-          CaseMailer::Outgoing copy;
-          copy.template_name = "compliment-staff-copy";
-          copy.to = {"", mailer_.settings().compliments_address};
-          copy.values = mailer_.CaseValues(c, resident);
-          copy.values["summary"] = facts.new_text.substr(0, 4000);
-          copy.automatic = false;
-          copy.case_id = c.id;
-          copy.reference = c.reference;
-          copy.unique = std::to_string(row) + "-compliment-copy";
-          Result<std::optional<OutboxItem>> sent = mailer_.Queue(txn, copy, nullptr);
-          if (!sent) return sent.status();
+        if (c.type == CaseType::kCompliment) {
+          if (Status s =
+                  PassOnPraise(txn, c, resident, facts.subject + "\n" + facts.new_text, row, h);
+              !s) {
+            return s;
+          }
         }
         return txn.SetMessageState(row, "processed", label.label, c.id);
       });

@@ -108,6 +108,8 @@ class Intake {
                               Instant received);
   Result<IntakeOutcome> OpenCase(int64_t row, const MailFacts& facts, Instant received,
                                  const std::vector<std::string>& flags);
+  Status PassOnPraise(StoreTransaction& txn, const CaseRecord& c, const Contact& resident,
+                      const std::string& words, int64_t row, std::vector<HistoryEntry>& h);
   CaseMailer::Outgoing ToResident(const CaseRecord& c, const Contact& resident,
                                   const std::string& template_name, const MailFacts& facts,
                                   int64_t row) const;

@@ -219,6 +219,9 @@ Result<IntakeOutcome> Intake::Letter(int64_t row, const MailFacts& facts, Instan
                          (cues.empty() ? "" : ": " + cues)});
         if (Status s = keep_documents(txn, c.id); !s) return s;
         Contact resident = request.contact;
+        if (c.type == CaseType::kCompliment) {
+          if (Status s = PassOnPraise(txn, c, resident, "\n" + body, row, h); !s) return s;
+        }
         nlohmann::json values = mailer_.CaseValues(c, resident);
         const char* template_name = AcknowledgementTemplate(c.type);
         if (!resident.emails.empty()) {

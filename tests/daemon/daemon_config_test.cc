@@ -94,6 +94,24 @@ TEST_F(DaemonConfigTest, TheLetterPathHasSafeDefaultsAndChecksItsReader) {
       Problems(good_ + "letters.enabled = false\nletters.reader = /nonexistent/x\n").empty());
 }
 
+TEST_F(DaemonConfigTest, TheStaffDirectoryIsReadAndItsBadLinesNamed) {
+  std::ofstream(dir_ / "staff.txt") << "Steve Jones = steve.jones@westway.example\n";
+  Problems(good_ + "mail.staff-directory = staff.txt\n");
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_EQ(c->mail.staff_directory.entries().size(), 1u);
+  EXPECT_EQ(c->mail.staff_directory.entries()[0].address, "steve.jones@westway.example");
+
+  std::ofstream(dir_ / "staff.txt") << "Steve Jones = steve.jones@westway.example\nAmy Lee\n";
+  std::vector<std::string> p = Problems(good_ + "mail.staff-directory = staff.txt\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("mail.staff-directory: "), std::string::npos) << p[0];
+  EXPECT_NE(p[0].find("staff.txt:2: expected"), std::string::npos) << p[0];
+  p = Problems(good_ + "mail.staff-directory = missing.txt\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("missing.txt: cannot be read"), std::string::npos) << p[0];
+}
+
 TEST_F(DaemonConfigTest, ImapNeedsExactlyOneCredential) {
   std::vector<std::string> p = Problems(good_ +
                                         "mailbox.kind = imap\nmailbox.url = "

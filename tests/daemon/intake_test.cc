@@ -201,6 +201,39 @@ TEST_F(IntakeTest, ACopyOfEachComplimentGoesToTheTeam) {
   EXPECT_NE(outbox[1].raw.find("Steve the caretaker"), std::string::npos);
 }
 
+// With a staff directory, praise goes to the people and teams the resident names; the team's inbox
+// only hears of compliments that name nobody it knows.
+TEST_F(IntakeTest, PraiseReachesThePeopleNamed) {
+  MailSettings settings = mailer_->settings();
+  settings.staff_directory = *StaffDirectory::Parse(
+      "Steve Jones | Steve the caretaker = steve.jones@westway.example\n"
+      "repairs team = repairs@westway.example\n",
+      "staff.txt");
+  stack_ = std::make_unique<testing::IntakeStack>("intake_praise", "westway", settings, clock_);
+  store_ = stack_->store.get();
+  reader_ = &stack_->reader;
+  intake_ = stack_->intake.get();
+  Process(Mail("named", Resident("compliment Steve the caretaker and the repairs team were great",
+                                 "p1@example.org")));
+  std::vector<std::string> copies;
+  for (const OutboxItem& item : Outbox()) {
+    if (item.kind == "compliment-staff-copy") copies.push_back(item.recipients.at(0));
+  }
+  EXPECT_EQ(copies,
+            (std::vector<std::string>{"steve.jones@westway.example", "repairs@westway.example"}));
+  const std::string ref = store_->ListCases(CaseQuery{})->at(0).reference;
+  const auto history = History(ref);
+  EXPECT_EQ(std::count(history.begin(), history.end(), "praise_passed_on"), 2);
+
+  Process(Mail("unnamed", Resident("compliment the plumber was lovely", "p2@example.org")));
+  copies.clear();
+  for (const OutboxItem& item : Outbox()) {
+    if (item.kind == "compliment-staff-copy") copies.push_back(item.recipients.at(0));
+  }
+  EXPECT_EQ(copies.back(), "praise@westway.example");
+  EXPECT_EQ(copies.size(), 3u);
+}
+
 TEST_F(IntakeTest, BounceOfOurMailFlagsTheCase) {
   Process(Mail("raw-1", Resident("complaint the boiler")));
   MailFacts bounce;
