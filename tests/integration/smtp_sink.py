@@ -4,16 +4,18 @@
 Writes each accepted message as NNNN.eml (the raw bytes) and NNNN.env (MAIL FROM, then one RCPT TO a
 line) into OUTDIR, prints "PORT <n>" on stdout once it listens, and stops on SIGTERM.
 
-  smtp_sink.py OUTDIR [--port N] [--fail CODE] [--auth USER:PASSWORD]
+  smtp_sink.py OUTDIR [--port N] [--fail CODE] [--auth USER:PASSWORD] [--starttls CERT KEY]
 
 --fail CODE answers every DATA with CODE (e.g. 451 for a temporary failure, 550 permanent).
 --auth requires AUTH PLAIN/LOGIN with these credentials (plain text allowed on loopback).
+--starttls offers STARTTLS with this certificate and key, and requires it before MAIL.
 """
 import argparse
 import asyncio
 import os
 import signal
 import socket
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -51,6 +53,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--fail", default="")
     parser.add_argument("--auth", default="")
+    parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     args = parser.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     port = args.port or free_port()
@@ -61,10 +64,16 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user \
                 and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            # handled=False: aiosmtpd answers 535 itself (handled=True would leave the client
+            # waiting for an answer that never comes).
+            return AuthResult(success=ok, handled=False)
 
         kwargs = dict(authenticator=authenticator, auth_required=True,
                       auth_require_tls=False)
+    if args.starttls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.starttls[0], args.starttls[1])
+        kwargs.update(tls_context=context, require_starttls=True)
     controller = Controller(Sink(args.outdir, args.fail), hostname="127.0.0.1", port=port,
                             **kwargs)
     controller.start()

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+
 #include "tests/integration/processes.h"
 
 namespace complaints {
@@ -75,13 +78,43 @@ TEST(SmtpTransportTest, StartTlsIsRequiredByDefault) {
   EXPECT_TRUE(sink.Messages().empty());
 }
 
+// A server that offers STARTTLS: the message goes over TLS when its certificate is trusted (here
+// by smtp.ca-file), and is held back, not sent in the clear, when it is not.
+TEST(SmtpTransportTest, StartTlsWithAVerifiedCertificateDelivers) {
+  const std::string dir = TempDir("smtp_starttls");
+  const std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+      "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " +
+      dir + "/key.pem -out " + dir + "/cert.pem 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  SmtpSink sink(dir + "/mail", 0, {"--starttls", dir + "/cert.pem", dir + "/key.pem"});
+  SmtpSettings settings = Plain(sink.port());
+  settings.require_tls = true;
+  const SendOutcome untrusted = SmtpTransport(settings).Send(Item({"jo@example.org"}));
+  EXPECT_EQ(untrusted.kind, SendOutcome::Kind::kTemporary) << untrusted.detail;
+  EXPECT_TRUE(sink.Messages().empty());
+  settings.ca_file = dir + "/cert.pem";
+  const SendOutcome sent = SmtpTransport(settings).Send(Item({"jo@example.org"}));
+  EXPECT_EQ(sent.kind, SendOutcome::Kind::kSent) << sent.detail;
+  ASSERT_EQ(sink.Messages().size(), 1u);
+  EXPECT_EQ(sink.Messages()[0], Item({"jo@example.org"}).raw);
+  // The server will not take mail before STARTTLS: had we sent it in the clear, it would refuse.
+  settings.require_tls = false;
+  settings.ca_file.clear();
+  const SendOutcome clear = SmtpTransport(settings).Send(Item({"jo@example.org"}));
+  EXPECT_NE(clear.kind, SendOutcome::Kind::kSent) << clear.detail;
+  EXPECT_EQ(sink.Messages().size(), 1u);
+}
+
 TEST(SmtpTransportTest, AuthWorksAndAWrongPasswordIsRetriedNotLost) {
   const std::string dir = TempDir("smtp_auth");
   SmtpSink sink(dir + "/mail", 0, {"--auth", "complaints:s3cret"});
   SmtpSettings settings = Plain(sink.port());
   settings.user = "complaints";
   settings.password = "wrong";
+  const auto start = std::chrono::steady_clock::now();
   const SendOutcome refused = SmtpTransport(settings).Send(Item({"jo@example.org"}));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds{5});  // a 535, no wait
   EXPECT_EQ(refused.kind, SendOutcome::Kind::kTemporary) << refused.detail;
   EXPECT_EQ(refused.detail.find("wrong"), std::string::npos);  // never the password
   settings.password = "s3cret";
