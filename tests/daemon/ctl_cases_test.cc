@@ -91,7 +91,8 @@ TEST_F(CtlCasesTest, DocumentsAreListedSavedAndTheirTextShown) {
   ASSERT_EQ(
       Ctl({"cases", "open", "--type=complaint", "--channel=letter", "--name=Samuel Okafor"}).code,
       0);
-  const std::string scan("%PDF-1.5\0\x01\xff scan", 17);
+  const char kScan[] = "%PDF-1.5\0\x01\xff scan";
+  const std::string scan(kScan, sizeof kScan - 1);
   {
     auto store = std::move(SqliteCaseStore::Open((dir_ / "c.db").string())).value();
     ASSERT_TRUE(store
@@ -116,7 +117,7 @@ TEST_F(CtlCasesTest, DocumentsAreListedSavedAndTheirTextShown) {
   }
   const CtlRun show = Ctl({"cases", "show", "WW-2026-00001"});
   ASSERT_EQ(show.code, 0) << show.err;
-  EXPECT_NE(show.out.find("document 1: okafor-letter.pdf (application/pdf, 17 bytes, 1 page(s) "
+  EXPECT_NE(show.out.find("document 1: okafor-letter.pdf (application/pdf, 16 bytes, 1 page(s) "
                           "read by ocr)"),
             std::string::npos)
       << show.out;

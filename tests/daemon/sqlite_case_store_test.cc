@@ -122,7 +122,8 @@ TEST_F(SqliteCaseStoreTest, RoundTripsACaseWithHostileText) {
 
 TEST_F(SqliteCaseStoreTest, DocumentsStayWithTheirCaseByteForByte) {
   auto store = std::move(SqliteCaseStore::Open(path())).value();
-  const std::string scan("%PDF-1.4\0\xff\x01 binary", 20);
+  const char kScan[] = "%PDF-1.4\0\xff\x01 binary";
+  const std::string scan(kScan, sizeof kScan - 1);  // the NUL inside included
   CaseRecord c;
   ASSERT_TRUE(store
                   ->InTransaction([&](StoreTransaction& txn) -> Status {
