@@ -23,6 +23,7 @@ Result<OutboxSender::Pass> OutboxSender::RunOnce() {
   Result<std::vector<OutboxItem>> due = store_.DueOutgoing(clock_.Now(), settings_.batch);
   if (!due) return Result<Pass>(due.status());
   Pass pass;
+  pass.more = static_cast<int>(due->size()) >= settings_.batch;
   for (const OutboxItem& item : *due) {
     const SendOutcome outcome = transport_.Send(item);
     const Instant now = clock_.Now();

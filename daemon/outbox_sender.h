@@ -49,6 +49,7 @@ class OutboxSender {
     int sent = 0;
     int retried = 0;
     int failed = 0;
+    bool more = false;  // a whole batch was due: more may be waiting, so run again at once
   };
   Result<Pass> RunOnce();
 

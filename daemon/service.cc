@@ -109,6 +109,7 @@ void Service::OutboxPass() {
     status_.problem = "outbox: " + pass.error();
     return;
   }
+  outbox_more_ = pass->more;
   status_.sender_ok = pass->retried == 0 || pass->sent > 0;
   if (!status_.sender_ok) status_.problem = "sender: messages are waiting to be retried";
   status_.counters["mail_sent"] += pass->sent;
@@ -151,6 +152,9 @@ void Service::Run(const std::atomic<bool>& stop) {
       }
       continue;
     }
+    // A backlog in the outbox (after an outage, or a flood of mail) is sent batch after batch
+    // without waiting, with a look at the mailbox between batches.
+    if (outbox_more_) continue;
     if (Status s = parts_.source->WaitForMail(timing_.max_wait); !s) {
       log_("waiting for mail: " + s.error());
     }

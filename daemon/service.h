@@ -78,6 +78,7 @@ class Service {
   std::optional<Instant> outage_since_;
   bool outage_reported_ = false;
   std::chrono::milliseconds mailbox_backoff_{0};
+  bool outbox_more_ = false;  // the last outbox pass sent a whole batch
   mutable std::mutex mutex_;  // guards status_
   ServiceStatus status_;
 };

@@ -1,6 +1,7 @@
 // Stand-ins for the MIME parser and the classifier, for tests of the logic above them.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <string>
@@ -105,7 +106,13 @@ class FakeSource : public MailSource {
     }
     return Status::Ok();
   }
-  Status WaitForMail(std::chrono::milliseconds) override { return Status::Ok(); }
+  Status WaitForMail(std::chrono::milliseconds) override {
+    ++waits;
+    if (stop_on_wait) *stop_on_wait = true;
+    return Status::Ok();
+  }
+  int waits = 0;
+  std::atomic<bool>* stop_on_wait = nullptr;  // set at the first wait: ends Service::Run
 };
 
 // Records every message handed to it and answers with the outcomes it is told to, in order

@@ -66,6 +66,22 @@ TEST_F(OutboxSenderTest, SendsEachMessageOnce) {
   EXPECT_EQ(seen, transport_.delivered);
 }
 
+// A backlog is sent a batch at a time, and each pass says whether another should follow at once.
+TEST_F(OutboxSenderTest, AFullBatchSaysMoreMayBeWaiting) {
+  for (int i = 0; i < 5; ++i) Queue("m" + std::to_string(i) + "@x");
+  OutboxSettings settings;
+  settings.batch = 2;
+  OutboxSender sender(*store_, transport_, clock_, settings);
+  OutboxSender::Pass pass = Run(sender);
+  EXPECT_EQ(pass.sent, 2);
+  EXPECT_TRUE(pass.more);
+  EXPECT_TRUE(Run(sender).more);
+  pass = Run(sender);
+  EXPECT_EQ(pass.sent, 1);
+  EXPECT_FALSE(pass.more);
+  EXPECT_EQ(transport_.delivered.size(), 5u);
+}
+
 TEST_F(OutboxSenderTest, TemporaryFailuresBackOffAndSurviveARestart) {
   Queue("a@x");
   transport_.script = {{SendOutcome::Kind::kTemporary, "421 try later"},

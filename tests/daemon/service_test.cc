@@ -77,6 +77,31 @@ TEST_F(ServiceTest, OnePassIngestsSendsAndCounts) {
   EXPECT_EQ(log_[0].find("jo@example.org"), std::string::npos);  // no personal data
 }
 
+// 120 messages waiting in the outbox (after an outage, say) go out batch after batch, with a look
+// at the mailbox between batches but no wait for new mail until the backlog is gone.
+TEST_F(ServiceTest, AnOutboxBacklogIsSentWithoutWaitingBetweenBatches) {
+  ASSERT_TRUE(store_
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    for (int i = 0; i < 120; ++i) {
+                      OutboxItem item;
+                      item.kind = "ack-stage";
+                      item.envelope_from = "c@ha.example";
+                      item.recipients = {"r" + std::to_string(i) + "@example.org"};
+                      item.message_id = "m" + std::to_string(i) + "@ha.example";
+                      item.raw = "raw";
+                      item.next_attempt_at = clock_.Now();
+                      if (Status s = txn.QueueOutgoing(item); !s) return s;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  std::atomic<bool> stop{false};
+  source_.stop_on_wait = &stop;
+  service_->Run(stop);
+  EXPECT_EQ(transport_.delivered.size(), 120u);
+  EXPECT_EQ(source_.waits, 1);
+}
+
 TEST_F(ServiceTest, TellsTheAdminAfterALongOutageAndWhenItEnds) {
   source_.unreachable = true;
   service_->RunOnce();
