@@ -299,6 +299,9 @@ std::optional<Postcode> PostcodeAtEnd(const std::string& line) {
   static const std::regex kPostcode(
       "(^|[^A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?) ?([0-9](?:[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]"
       "[ABD-HJLNP-UW-Zabd-hjlnp-uw-z0]|0[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]))[ .,;]*$");
+  // An address line is short; a long one (a PDF's text layer can hold a page in one line) is
+  // never searched, which also keeps std::regex's cost on `[ .,;]*$` from growing with it.
+  if (line.size() > 2 * kMaxAddressLine) return std::nullopt;
   std::smatch m;
   if (!std::regex_search(line, m, kPostcode)) return std::nullopt;
   return Postcode{Upper(m.str(2)) + " " + Upper(m.str(3)), static_cast<size_t>(m.position(2))};

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <cstdio>
 
 namespace complaints {
@@ -101,6 +103,18 @@ TEST(LetterFieldsTest, OcrSpacingAndAZeroForALetterInThePostcode) {
   EXPECT_EQ(
       Extract("Block B2 100\n\nDear Sir,\n\nHello.\n\nYours faithfully,\n\nAmy Lee\n").postcode,
       "");
+}
+
+// Found by the fuzzer: a line of 50,000 dots before a blank line cost std::regex quadratic time
+// (`[ .,;]*$` tried from every position). Long lines are no address lines and are not searched.
+TEST(LetterFieldsTest, AHugeLineDoesNotHang) {
+  const std::string text = std::string(50000, '.') + "\n\n" + std::string(50000, ' ') +
+                           "\n\nDear Sir,\n\nYours faithfully,\n\nAmy Lee\n";
+  const auto start = std::chrono::steady_clock::now();
+  const LetterFields f = Extract(text);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds{5});
+  EXPECT_EQ(f.name, "Amy Lee");
+  EXPECT_EQ(f.postcode, "");
 }
 
 TEST(LetterFieldsTest, LandlordAddressFirstInReadingOrderIsSkipped) {
