@@ -51,6 +51,16 @@ void GlobalInit() {
 
 }  // namespace
 
+namespace {
+
+// "* 12 EXISTS" or "* 1 RECENT".
+bool AnnouncesMail(const std::string& untagged) {
+  const std::string text = Upper(untagged);
+  return text.find(" EXISTS") != std::string::npos || text.find(" RECENT") != std::string::npos;
+}
+
+}  // namespace
+
 struct ImapSource::Connection {
   CURL* curl = nullptr;
   curl_socket_t socket = CURL_SOCKET_BAD;
@@ -61,6 +71,10 @@ struct ImapSource::Connection {
   // libcurl writes here for as long as the handle lives, so it lives with the handle.
   char error[CURL_ERROR_SIZE] = {0};
   std::string token;  // this connection's XOAUTH2 token
+  // The server announced new mail (an untagged EXISTS or RECENT) in the answer to some command
+  // since the last search: a server says so once, in whatever answer comes next (often the MOVE
+  // of the pass), so a later NOOP or IDLE would wait in vain. Cleared by UidsAfter.
+  bool news = false;
 
   ~Connection() {
     if (curl) curl_easy_cleanup(curl);
@@ -177,6 +191,7 @@ struct ImapSource::Connection {
         response.text = rest;
         return response;
       }
+      if (AnnouncesMail(l.text)) news = true;
       response.untagged.push_back(std::move(l));
     }
   }
@@ -248,6 +263,7 @@ Result<uint32_t> ImapSource::Open() {
     connection_ = std::move(c);
   }
   Result<Response> selected = connection_->Run("SELECT " + Quote(folder_));
+  connection_->news = false;  // what SELECT reports, the search that follows will find
   if (!selected || selected->status != "OK") {
     const std::string why = selected ? selected->text : selected.error();
     connection_.reset();
@@ -265,6 +281,7 @@ Result<uint32_t> ImapSource::Open() {
 Result<std::vector<uint32_t>> ImapSource::UidsAfter(uint32_t uid) {
   using R = Result<std::vector<uint32_t>>;
   if (!connection_) return R::Error(Name() + ": not connected");
+  connection_->news = false;  // the search sees all mail announced so far
   Result<Response> found = connection_->Run("UID SEARCH UID " + std::to_string(uid + 1) + ":*");
   if (!found || found->status != "OK") {
     connection_.reset();
@@ -354,18 +371,15 @@ Status ImapSource::WaitForMail(std::chrono::milliseconds timeout) {
   }
   Connection& c = *connection_;
   // Mail delivered during the last pass (after its search, before this IDLE) is not reported by
-  // IDLE: a NOOP asks the server to look now, and any news means a pass at once.
+  // IDLE: it was announced in an answer during the pass, or a NOOP asks the server to look now.
+  // Either way, a pass at once.
+  if (c.news) return Status::Ok();
   Result<Response> noop = c.Run("NOOP");
   if (!noop || noop->status != "OK") {
     connection_.reset();
     return Status::Error(Name() + ": NOOP failed");
   }
-  for (const Line& l : noop->untagged) {
-    const std::string text = Upper(l.text);
-    if (text.find(" EXISTS") != std::string::npos || text.find(" RECENT") != std::string::npos) {
-      return Status::Ok();
-    }
-  }
+  if (c.news) return Status::Ok();
   const std::string t = "c" + std::to_string(++c.tag);
   if (Status s = c.Send(t + " IDLE\r\n"); !s) {
     connection_.reset();
