@@ -115,6 +115,12 @@ TEST(LetterFieldsTest, AHugeLineDoesNotHang) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds{5});
   EXPECT_EQ(f.name, "Amy Lee");
   EXPECT_EQ(f.postcode, "");
+  // And a long line of date-like words before the salutation is not taken for the date line.
+  std::string words;
+  for (int i = 0; i < 5000; ++i) words += "14/11/2026 ";
+  const LetterFields g = Extract(words + "\n\n1 March 2026\n\nDear Sir,\n\nHello.\n");
+  ASSERT_TRUE(g.letter_date.has_value());
+  EXPECT_EQ(*g.letter_date, std::chrono::year{2026} / 3 / 1);
 }
 
 TEST(LetterFieldsTest, LandlordAddressFirstInReadingOrderIsSkipped) {
