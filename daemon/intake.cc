@@ -202,6 +202,20 @@ std::optional<std::string> Intake::ThreadedCase(const MailFacts& facts) const {
   return std::nullopt;
 }
 
+Status Intake::TellManager(StoreTransaction& txn, const CaseRecord& c, const Contact& resident,
+                           const std::string& unique) {
+  if (mailer_.settings().manager_address.empty()) return Status::Ok();
+  CaseMailer::Outgoing notice;
+  notice.template_name = "reply-received-staff";
+  notice.to = {"", mailer_.settings().manager_address};
+  notice.values = mailer_.CaseValues(c, resident);
+  notice.automatic = false;
+  notice.case_id = c.id;
+  notice.unique = unique;
+  Result<std::optional<OutboxItem>> queued = mailer_.Queue(txn, notice, nullptr);
+  return queued ? Status::Ok() : queued.status();
+}
+
 Status Intake::PassOnPraise(StoreTransaction& txn, const CaseRecord& c, const Contact& resident,
                             const std::string& words, int64_t row, std::vector<HistoryEntry>& h) {
   // Praise is passed on: to each member of staff or team the resident names (the staff
@@ -333,17 +347,7 @@ Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,
           c.needs_review = true;
           if (!c.HasFlag("reply-after-close")) c.flags.push_back("reply-after-close");
         }
-        if (!mailer_.settings().manager_address.empty()) {
-          CaseMailer::Outgoing notice;
-          notice.template_name = "reply-received-staff";
-          notice.to = {"", mailer_.settings().manager_address};
-          notice.values = mailer_.CaseValues(c, *resident);
-          notice.automatic = false;
-          notice.case_id = c.id;
-          notice.unique = "reply-" + std::to_string(row);
-          Result<std::optional<OutboxItem>> queued = mailer_.Queue(txn, notice, nullptr);
-          if (!queued) return queued.status();
-        }
+        if (Status s = TellManager(txn, c, *resident, "reply-" + std::to_string(row)); !s) return s;
         return txn.SetMessageState(row, "processed", "reply", c.id);
       });
   if (!updated) return Quarantine(row, "could not record the reply: " + updated.error(), &facts);

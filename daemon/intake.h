@@ -108,6 +108,9 @@ class Intake {
                               Instant received);
   Result<IntakeOutcome> OpenCase(int64_t row, const MailFacts& facts, Instant received,
                                  const std::vector<std::string>& flags);
+  // The complaints manager hears of mail added to an open case (when mail.manager is set).
+  Status TellManager(StoreTransaction& txn, const CaseRecord& c, const Contact& resident,
+                     const std::string& unique);
   Status PassOnPraise(StoreTransaction& txn, const CaseRecord& c, const Contact& resident,
                       const std::string& words, int64_t row, std::vector<HistoryEntry>& h);
   CaseMailer::Outgoing ToResident(const CaseRecord& c, const Contact& resident,

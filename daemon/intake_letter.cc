@@ -145,17 +145,11 @@ Result<IntakeOutcome> Intake::Letter(int64_t row, const MailFacts& facts, Instan
             h.push_back({clock_.Now(), "complaintsd", "letter_warning", w});
           }
           if (Status s = keep_documents(txn, c.id); !s) return s;
-          if (!mailer_.settings().manager_address.empty()) {
-            Result<Contact> resident = store_.GetContact(c.contact_id);
-            CaseMailer::Outgoing notice;
-            notice.template_name = "reply-received-staff";
-            notice.to = {"", mailer_.settings().manager_address};
-            notice.values = mailer_.CaseValues(c, resident ? *resident : Contact{});
-            notice.automatic = false;
-            notice.case_id = c.id;
-            notice.unique = "letter-" + std::to_string(row);
-            Result<std::optional<OutboxItem>> queued = mailer_.Queue(txn, notice, nullptr);
-            if (!queued) return queued.status();
+          Result<Contact> resident = store_.GetContact(c.contact_id);
+          if (Status s = TellManager(txn, c, resident ? *resident : Contact{},
+                                     "letter-" + std::to_string(row));
+              !s) {
+            return s;
           }
           return txn.SetMessageState(row, "processed", "letter for an existing case", c.id);
         });
