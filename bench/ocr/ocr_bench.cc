@@ -88,39 +88,6 @@ bool Spit(const fs::path& path, const std::string& bytes) {
   return !bytes.empty() && static_cast<bool>(out);
 }
 
-// Words only, lower case, single spaces (as tests/letters/letter_reader_test.cc compares them).
-std::string Normalise(const std::string& text) {
-  std::string out;
-  bool space = true;
-  for (unsigned char c : text) {
-    if (std::isspace(c)) {
-      if (!space) out += ' ';
-      space = true;
-    } else {
-      out += static_cast<char>(std::tolower(c));
-      space = false;
-    }
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-// Character error rate: edit distance / length of the truth.
-double Cer(const std::string& truth_text, const std::string& read_text) {
-  const std::string a = Normalise(truth_text);
-  const std::string b = Normalise(read_text);
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return a.empty() ? 0 : static_cast<double>(prev[b.size()]) / static_cast<double>(a.size());
-}
-
 // Ours: one Read of one file, as the daemon reads a letter's attachment.
 Reading ReadOurs(const fs::path& file) {
   complaints::LetterReaderSettings settings;
@@ -205,7 +172,8 @@ Page MultiPage(const fs::path& dir) {
 std::string CerCell(const Page& page, const Reading& r) {
   if (!r.error.empty()) return "failed";
   char cell[32];
-  std::snprintf(cell, sizeof cell, "%.3f", Cer(page.truth, r.text));
+  std::snprintf(cell, sizeof cell, "%.3f",
+                complaints::testing::CharacterErrorRate(page.truth, r.text));
   return cell;
 }
 

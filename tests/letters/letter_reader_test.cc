@@ -41,45 +41,12 @@ Result<LetterReading> ReadFiles(const std::vector<ScanFile>& files,
   return ChildLetterReader(settings).Read(files);
 }
 
-// Words only, lower case, single spaces: what a comparison of OCR with the typed text needs.
-std::string Normalise(const std::string& text) {
-  std::string out;
-  bool space = true;
-  for (unsigned char c : text) {
-    if (std::isspace(c)) {
-      if (!space) out += ' ';
-      space = true;
-    } else {
-      out += static_cast<char>(std::tolower(c));
-      space = false;
-    }
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-// Character error rate: edit distance / length of the truth.
-double Cer(const std::string& truth_text, const std::string& read_text) {
-  const std::string a = Normalise(truth_text);
-  const std::string b = Normalise(read_text);
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return a.empty() ? 0 : static_cast<double>(prev[b.size()]) / static_cast<double>(a.size());
-}
-
 TEST(LetterReaderTest, ATypedPdfIsReadFromItsTextLayer) {
   auto r = ReadFiles({{"letter.pdf", testing::TextLetterPdf({kPage1})}});
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_EQ(r->Method(), "text-layer");
   EXPECT_EQ(r->Pages(), 1);
-  EXPECT_LT(Cer(kPage1, r->Text()), 0.01) << r->Text();
+  EXPECT_LT(testing::CharacterErrorRate(kPage1, r->Text()), 0.01) << r->Text();
   EXPECT_EQ(r->documents[0].file, "letter.pdf");
 }
 
@@ -87,7 +54,7 @@ TEST(LetterReaderTest, AScanIsReadByOcr) {
   auto r = ReadFiles({{"scan.png", testing::ScanPng(kPage1)}});
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_EQ(r->Method(), "ocr");
-  EXPECT_LT(Cer(kPage1, r->Text()), 0.03) << r->Text();
+  EXPECT_LT(testing::CharacterErrorRate(kPage1, r->Text()), 0.03) << r->Text();
   EXPECT_GT(r->documents[0].pages[0].confidence, 80);
 }
 
@@ -98,7 +65,7 @@ TEST(LetterReaderTest, ASkewedScanIsStraightenedAndRead) {
   auto r = ReadFiles({{"skewed.jpg", testing::ScanJpeg(kPage1, skewed)}});
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_NEAR(std::abs(r->documents[0].pages[0].skew_degrees), 3.0, 0.5);
-  EXPECT_LT(Cer(kPage1, r->Text()), 0.05) << r->Text();
+  EXPECT_LT(testing::CharacterErrorRate(kPage1, r->Text()), 0.05) << r->Text();
 }
 
 TEST(LetterReaderTest, PagesFedSidewaysOrUpsideDownAreTurnedUpright) {
@@ -114,7 +81,7 @@ TEST(LetterReaderTest, PagesFedSidewaysOrUpsideDownAreTurnedUpright) {
       EXPECT_EQ(rotated, 180);
     }
     EXPECT_TRUE(rotated == 0 || rotated == (4 - turns) % 4 * 90) << turns << ": " << rotated;
-    EXPECT_LT(Cer(kPage1, r->Text()), 0.03) << turns << ": " << r->Text();
+    EXPECT_LT(testing::CharacterErrorRate(kPage1, r->Text()), 0.03) << turns << ": " << r->Text();
   }
 }
 
@@ -122,13 +89,15 @@ TEST(LetterReaderTest, TwoPageLettersAndSeveralFilesAreReadInOrder) {
   auto tiff = ReadFiles({{"letter.tif", testing::ScanTiff({kPage1, kPage2})}});
   ASSERT_TRUE(tiff.ok()) << tiff.error();
   EXPECT_EQ(tiff->Pages(), 2);
-  EXPECT_LT(Cer(std::string(kPage1) + "\n" + kPage2, tiff->Text()), 0.03) << tiff->Text();
+  EXPECT_LT(testing::CharacterErrorRate(std::string(kPage1) + "\n" + kPage2, tiff->Text()), 0.03)
+      << tiff->Text();
 
   auto pdf = ReadFiles({{"scan.pdf", testing::ScanPdf({kPage1, kPage2})}});
   ASSERT_TRUE(pdf.ok()) << pdf.error();
   EXPECT_EQ(pdf->Method(), "ocr");
   EXPECT_EQ(pdf->Pages(), 2);
-  EXPECT_LT(Cer(std::string(kPage1) + "\n" + kPage2, pdf->Text()), 0.03) << pdf->Text();
+  EXPECT_LT(testing::CharacterErrorRate(std::string(kPage1) + "\n" + kPage2, pdf->Text()), 0.03)
+      << pdf->Text();
 
   auto two = ReadFiles(
       {{"p2.png", testing::ScanPng(kPage2)}, {"p1.pdf", testing::TextLetterPdf({kPage1})}});
@@ -309,8 +278,8 @@ TEST(LetterReaderTest, PublicScansReadNoWorseThanTheTesseractCommand) {
     cli.max_output = 1 << 20;
     auto theirs = RunChild(cli);
     ASSERT_TRUE(theirs.ok() && theirs->ok()) << image;
-    const double our_cer = Cer(truth, ours->Text());
-    const double their_cer = Cer(truth, theirs->out);
+    const double our_cer = testing::CharacterErrorRate(truth, ours->Text());
+    const double their_cer = testing::CharacterErrorRate(truth, theirs->out);
     std::cout << image << ": character error rate " << our_cer << " (tesseract command "
               << their_cer << ")\n";
     EXPECT_LE(our_cer, their_cer + 0.002) << image;

@@ -4,10 +4,13 @@
 #include <leptonica/allheaders.h>
 #include <pango/pangocairo.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <memory>
 #include <numbers>
 #include <random>
+#include <vector>
 
 namespace complaints::testing {
 namespace {
@@ -204,6 +207,42 @@ std::string ManyPagePdf(int pages) {
   std::vector<std::string> texts;
   for (int i = 1; i <= pages; ++i) texts.push_back("Page " + std::to_string(i));
   return TextLetterPdf(texts);
+}
+
+namespace {
+
+// Words only, lower case, single spaces.
+std::string Normalise(const std::string& text) {
+  std::string out;
+  bool space = true;
+  for (unsigned char c : text) {
+    if (std::isspace(c)) {
+      if (!space) out += ' ';
+      space = true;
+    } else {
+      out += static_cast<char>(std::tolower(c));
+      space = false;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+double CharacterErrorRate(const std::string& truth, const std::string& read) {
+  const std::string a = Normalise(truth);
+  const std::string b = Normalise(read);
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return a.empty() ? 0 : static_cast<double>(prev[b.size()]) / static_cast<double>(a.size());
 }
 
 }  // namespace complaints::testing

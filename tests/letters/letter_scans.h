@@ -36,4 +36,8 @@ std::string ScanPdf(const std::vector<std::string>& pages, const ScanOptions& op
 // Text PDF of `pages` short pages reading "Page 1", "Page 2", ...: for page-limit tests.
 std::string ManyPagePdf(int pages);
 
+// Character error rate of `read` against `truth`: their edit distance over the truth's length,
+// both compared as words only, lower case, single spaces. For OCR tests and bench/ocr.
+double CharacterErrorRate(const std::string& truth, const std::string& read);
+
 }  // namespace complaints::testing
