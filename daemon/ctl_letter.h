@@ -1,4 +1,5 @@
-// `complaintsctl letter [--json] [--policy FILE] [--model FILE] [--max-pages N] FILE...`: what the
+// `complaintsctl letter [--json] [--policy FILE] [--model FILE] [--max-pages N] [--reader PROGRAM]
+// FILE...`: what the
 // daemon would read from scanned or typed letters (PDF, TIFF, PNG, JPEG) and what it would take
 // from them, without touching any case. Each file is read by complaintsd-letter in a child
 // process under the same limits the daemon uses. With --json, one JSON object per file:
