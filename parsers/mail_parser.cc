@@ -18,11 +18,36 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// ASCII only, and without the C library's locale lookup per character: header names, MIME
+// types and the like are ASCII, and this runs over every header of every message.
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : out) c = LowerAscii(c);
   return out;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
+  }
+  return true;
+}
+
+// How many times `needle` (lower case) occurs in `text`, ignoring case, counting no further
+// than `stop_after`.
+size_t CountIgnoringCase(std::string_view text, std::string_view needle, size_t stop_after) {
+  size_t count = 0;
+  if (needle.empty() || text.size() < needle.size()) return 0;
+  for (size_t i = 0; i + needle.size() <= text.size(); ++i) {
+    if (LowerAscii(text[i]) == needle[0] &&
+        EqualsIgnoringCase(text.substr(i, needle.size()), needle) && ++count > stop_after) {
+      break;
+    }
+  }
+  return count;
 }
 
 std::string Trim(std::string_view s) {
@@ -33,7 +58,7 @@ std::string Trim(std::string_view s) {
 
 const std::string* Find(const Headers& headers, std::string_view name) {
   for (const auto& [n, v] : headers) {
-    if (Lower(n) == Lower(name)) return &v;
+    if (EqualsIgnoringCase(n, name)) return &v;
   }
   return nullptr;
 }
@@ -182,7 +207,8 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
     return;
   }
   if (!attachment && type == "text/html") {
-    if (html.empty()) html = HtmlToText(ToUtf8(body, charset));
+    // Made readable only if no plain part turns up: most HTML is an alternative to one.
+    if (html.empty()) html = ToUtf8(body, charset);
     return;
   }
   if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef" ||
@@ -210,19 +236,83 @@ void ReadHeaders(mimetic::MimeEntity& entity, Headers& headers) {
   for (const mimetic::Field& f : entity.header()) headers.push_back({f.name(), f.value()});
 }
 
+// The text every match of `pattern` starts with: its leading literal characters ("WW-" of
+// "WW\\-[0-9]{4}..."), stopping at the first special character. A literal followed by a
+// quantifier is optional, so it is not part of the prefix.
+std::string LiteralPrefix(const std::string& pattern) {
+  std::string prefix;
+  if (pattern.find('|') != std::string::npos) return prefix;  // alternatives: no common prefix
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 >= pattern.size() || std::isalnum(static_cast<unsigned char>(pattern[i + 1]))) {
+        break;  // \d, \w, \b... are classes, not literals
+      }
+      c = pattern[++i];
+    } else if (std::string_view("[](){}|.*+?^$").find(c) != std::string_view::npos) {
+      break;
+    }
+    if (i + 1 < pattern.size() &&
+        std::string_view("*?{").find(pattern[i + 1]) != std::string_view::npos) {
+      break;
+    }
+    prefix += c;
+  }
+  return prefix;
+}
+
+// The policy's pattern, compiled once per thread (compiling costs more than searching a message).
+struct ReferenceMatcher {
+  std::string pattern;
+  std::regex re;
+  std::string prefix;
+  bool valid = false;
+};
+
+const ReferenceMatcher& MatcherFor(const std::string& pattern) {
+  thread_local ReferenceMatcher matcher;
+  if (matcher.pattern != pattern || (!matcher.valid && matcher.prefix.empty())) {
+    matcher = ReferenceMatcher{pattern, {}, LiteralPrefix(pattern), false};
+    try {
+      matcher.re = std::regex(pattern);
+      matcher.valid = true;
+    } catch (const std::regex_error&) {
+      // The policy's pattern is checked at load; a bad one simply finds nothing here.
+    }
+  }
+  return matcher;
+}
+
 std::vector<std::string> FindReferences(const std::string& pattern, const std::string& text) {
   std::vector<std::string> refs;
   if (pattern.empty()) return refs;
-  try {
-    const std::regex re(pattern);
-    const std::string limited = text.substr(0, 64 * 1024);  // bounded work on hostile input
-    for (auto it = std::sregex_iterator(limited.begin(), limited.end(), re);
+  const ReferenceMatcher& m = MatcherFor(pattern);
+  if (!m.valid) return refs;
+  const std::string limited = text.substr(0, 64 * 1024);  // bounded work on hostile input
+  const auto add = [&refs](std::string ref) {
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(std::move(ref));
+  };
+  if (m.prefix.empty()) {
+    for (auto it = std::sregex_iterator(limited.begin(), limited.end(), m.re);
          it != std::sregex_iterator(); ++it) {
-      const std::string ref = it->str();
-      if (std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
+      add(it->str());
     }
-  } catch (const std::regex_error&) {
-    // The policy's pattern is checked at load; a bad one simply finds nothing here.
+    return refs;
+  }
+  // Every match starts with the prefix: try the pattern only where the prefix occurs (std::regex
+  // over the whole text costs more than the rest of parsing put together).
+  std::smatch match;
+  for (size_t at = 0; (at = limited.find(m.prefix, at)) != std::string::npos;) {
+    if (std::regex_search(limited.cbegin() + static_cast<std::ptrdiff_t>(at), limited.cend(), match,
+                          m.re,
+                          at == 0 ? std::regex_constants::match_continuous
+                                  : std::regex_constants::match_continuous |
+                                        std::regex_constants::match_prev_avail)) {
+      add(match.str());
+      at += std::max<size_t>(1, static_cast<size_t>(match.length()));
+    } else {
+      ++at;
+    }
   }
   return refs;
 }
@@ -244,20 +334,17 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
   }
   if (Trim(raw.substr(0, 4096)).empty()) return R::Error("empty message");
   // mimetic recurses once per nesting level: refuse absurd nesting before it sees it.
-  const std::string lower_head = Lower(raw.substr(0, std::min(raw.size(), size_t{4} << 20)));
-  size_t containers = 0;
-  for (size_t at = 0; (at = lower_head.find("multipart/", at)) != std::string::npos; ++at) {
-    if (++containers > static_cast<size_t>(limits.max_parts)) {
-      return R::Error("more than " + std::to_string(limits.max_parts) + " MIME parts");
-    }
+  const size_t max_parts = static_cast<size_t>(limits.max_parts);
+  if (CountIgnoringCase(raw.substr(0, std::min(raw.size(), size_t{4} << 20)), "multipart/",
+                        max_parts) > max_parts) {
+    return R::Error("more than " + std::to_string(limits.max_parts) + " MIME parts");
   }
   ParsedMail mail;
   Headers headers;
   Walker walker{limits, pattern, 0, "", "", {}, &mail, Status::Ok()};
   std::string top_type;
   try {
-    const std::string bytes(raw);
-    mimetic::MimeEntity entity(bytes.begin(), bytes.end());
+    mimetic::MimeEntity entity(raw.data(), raw.data() + raw.size());
     ReadHeaders(entity, headers);
     if (headers.empty()) return R::Error("no header fields: this is not an email");
     const mimetic::Header& top = std::as_const(entity).header();
@@ -298,7 +385,9 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
   }
   if (const std::string* v = Find(headers, "References")) mail.references = MessageIds(*v);
 
-  mail.text = TidyText(!walker.plain.empty() ? walker.plain : walker.html);
+  mail.text = !walker.plain.empty()  ? TidyText(walker.plain)
+              : !walker.html.empty() ? HtmlToText(walker.html)
+                                     : std::string();
   if (mail.text.empty() && !mail.forwarded.empty()) mail.text = mail.forwarded.front().text;
   if (mail.text.empty()) mail.warnings.push_back("no text part");
   mail.new_text = NewText(mail.text);

@@ -83,9 +83,21 @@ std::string Trim(std::string_view s) {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
   return out;
+}
+
+// The lines of `text` as getline would give them: split at '\n', no empty last line.
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    lines.push_back(text.substr(0, eol));
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+  }
+  return lines;
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -124,20 +136,23 @@ bool IsHistoryStart(const std::vector<std::string>& lines, size_t i) {
 
 std::string TidyText(std::string_view text) {
   std::string out;
+  out.reserve(text.size());
   int blank = 0;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    std::string t = line;
-    while (!t.empty() && (t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.pop_back();
+  std::string t;
+  for (std::string_view line : Lines(text)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+      line.remove_suffix(1);
+    }
+    t.assign(line);
     // Non-breaking spaces from HTML become plain ones.
-    for (size_t p; (p = t.find("\xC2\xA0")) != std::string::npos;) t.replace(p, 2, " ");
-    if (Trim(t).empty()) {
+    for (size_t p = 0; (p = t.find("\xC2\xA0", p)) != std::string::npos;) t.replace(p, 2, " ");
+    if (t.find_first_not_of(" \t\r") == std::string::npos) {
       if (++blank > 1 || out.empty()) continue;
       out += '\n';
     } else {
       blank = 0;
-      out += t + '\n';
+      out += t;
+      out += '\n';
     }
   }
   while (!out.empty() && out.back() == '\n') out.pop_back();
@@ -156,8 +171,7 @@ std::string HtmlToText(std::string_view html) {
 
 std::string NewText(std::string_view text) {
   std::vector<std::string> lines;
-  std::istringstream in{std::string(text)};
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::string_view line : Lines(text)) lines.emplace_back(line);
   size_t end = lines.size();
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string t = lines[i];

@@ -84,10 +84,14 @@ size_t ParseWithGmime(const std::vector<std::string>& messages) {
   return ok;
 }
 
+// What the daemon passes: the Westway policy's case references (WW-2026-00001), found in every
+// message's subject and text.
+const std::string kPattern = "WW\\-[0-9]{4}\\-[0-9]{5,}";
+
 size_t ParseWithComplaintsd(const std::vector<std::string>& messages) {
   size_t ok = 0;
   for (const std::string& m : messages) {
-    complaints::Result<complaints::ParsedMail> mail = complaints::ParseMail(m);
+    complaints::Result<complaints::ParsedMail> mail = complaints::ParseMail(m, kPattern);
     ok += mail.ok();
   }
   return ok;

@@ -84,6 +84,21 @@ TEST(MailParserTest, HeadersAddressesAndThreading) {
   EXPECT_FALSE(m.automatic.is);
 }
 
+TEST(MailParserTest, EveryCaseReferenceIsFoundOnceInOrder) {
+  const std::string raw =
+      "From: jo@example.org\r\nSubject: WW-2026-00007 and more\r\n\r\n"
+      "WW-2026-00012 is the new one, WW-2026-0001 is too short, WW-20 is nothing,\r\n"
+      "WWW-2026-00013 counts (the reference is inside it), and WW-2026-00007 again.\r\n";
+  const std::vector<std::string> expected = {"WW-2026-00007", "WW-2026-00012", "WW-2026-00013"};
+  EXPECT_EQ(Parse(raw, "WW\\-[0-9]{4}\\-[0-9]{5,}").case_refs, expected);
+  // Patterns with no fixed start are searched the slow way, with the same answers.
+  EXPECT_EQ(Parse(raw, "W?W-[0-9]{4}-[0-9]{5,}").case_refs, expected);
+  EXPECT_EQ(Parse(raw, "(WW|WT)-[0-9]{4}-[0-9]{5,}").case_refs, expected);
+  EXPECT_EQ(Parse(raw, "[A-Z]{2}-[0-9]{4}-[0-9]{5,}").case_refs, expected);
+  EXPECT_TRUE(Parse(raw, "WT-[0-9]{4}-[0-9]{5,}").case_refs.empty());
+  EXPECT_TRUE(Parse(raw, "WW-[0-9]{4").case_refs.empty());  // a broken pattern finds nothing
+}
+
 TEST(MailParserTest, MissingMessageIdIsNotInvented) {
   EXPECT_EQ(Parse("From: a@example.org\r\nSubject: x\r\n\r\nhi\r\n").message_id, "");
 }
