@@ -6,9 +6,10 @@
 namespace complaints {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+std::string Lower(std::string s) {  // ASCII: header names and the values compared are ASCII
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
   return s;
 }
 
@@ -47,7 +48,11 @@ AutomaticVerdict DetectAutomatic(const std::vector<std::pair<std::string, std::s
   auto found = [](const std::string& reason) { return AutomaticVerdict{true, reason, ""}; };
   for (const auto& [raw_name, raw_value] : headers) {
     const std::string name = Lower(raw_name);
-    const std::string value = Lower(Trim(raw_value));
+    // Only these values are read: lowering every Received and DKIM header would cost more than
+    // the rest of the check.
+    const bool read_value = name == "auto-submitted" || name == "precedence" ||
+                            name == "x-auto-response-suppress" || name == "return-path";
+    const std::string value = read_value ? Lower(Trim(raw_value)) : std::string();
     if (name == "auto-submitted" && !value.empty() && value.rfind("no", 0) != 0) {
       return found("Auto-Submitted: " + value);
     }

@@ -36,14 +36,15 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// How many times `needle` (lower case) occurs in `text`, ignoring case, counting no further
-// than `stop_after`.
-size_t CountIgnoringCase(std::string_view text, std::string_view needle, size_t stop_after) {
+// How many MIME containers ("multipart/", any case) `text` declares, counting no further than
+// `stop_after`. Looks only at each '/', so it runs at memchr's speed.
+size_t CountMultipart(std::string_view text, size_t stop_after) {
+  constexpr std::string_view kWord = "multipart";
   size_t count = 0;
-  if (needle.empty() || text.size() < needle.size()) return 0;
-  for (size_t i = 0; i + needle.size() <= text.size(); ++i) {
-    if (LowerAscii(text[i]) == needle[0] &&
-        EqualsIgnoringCase(text.substr(i, needle.size()), needle) && ++count > stop_after) {
+  for (size_t at = text.find('/', kWord.size()); at != std::string_view::npos;
+       at = text.find('/', at + 1)) {
+    if (EqualsIgnoringCase(text.substr(at - kWord.size(), kWord.size()), kWord) &&
+        ++count > stop_after) {
       break;
     }
   }
@@ -335,8 +336,7 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
   if (Trim(raw.substr(0, 4096)).empty()) return R::Error("empty message");
   // mimetic recurses once per nesting level: refuse absurd nesting before it sees it.
   const size_t max_parts = static_cast<size_t>(limits.max_parts);
-  if (CountIgnoringCase(raw.substr(0, std::min(raw.size(), size_t{4} << 20)), "multipart/",
-                        max_parts) > max_parts) {
+  if (CountMultipart(raw.substr(0, std::min(raw.size(), size_t{4} << 20)), max_parts) > max_parts) {
     return R::Error("more than " + std::to_string(limits.max_parts) + " MIME parts");
   }
   ParsedMail mail;

@@ -2,9 +2,6 @@
 
 #include <gumbo.h>
 
-#include <algorithm>
-#include <cctype>
-#include <sstream>
 #include <vector>
 
 namespace complaints {
@@ -74,19 +71,30 @@ void Walk(const GumboNode* root, std::string& out) {
   }
 }
 
-std::string Trim(std::string_view s) {
+std::string_view Trim(std::string_view s) {
   size_t a = 0, b = s.size();
   while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r')) ++a;
   while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
-  return std::string(s.substr(a, b - a));
+  return s.substr(a, b - a);
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+// Whether `s` starts with `prefix` (lower case), ignoring the case of ASCII letters.
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (LowerAscii(s[i]) != prefix[i]) return false;
   }
-  return out;
+  return true;
+}
+
+// Where `word` (lower case) first occurs in `s` ignoring case, or npos.
+size_t FindNoCase(std::string_view s, std::string_view word) {
+  for (size_t i = 0; i + word.size() <= s.size(); ++i) {
+    if (StartsWithNoCase(s.substr(i), word)) return i;
+  }
+  return std::string_view::npos;
 }
 
 // The lines of `text` as getline would give them: split at '\n', no empty last line.
@@ -100,33 +108,32 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return lines;
 }
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-// Where quoted history starts, or npos.
-bool IsHistoryStart(const std::vector<std::string>& lines, size_t i) {
-  const std::string line = Trim(lines[i]);
-  const std::string lower = Lower(line);
-  if (StartsWith(lower, "-----original message-----") ||
-      StartsWith(lower, "-------- original message") ||
-      StartsWith(lower, "-------- forwarded message") ||
-      StartsWith(lower, "---------- forwarded message") || StartsWith(lower, "begin forwarded")) {
-    return true;
+// Whether quoted history starts at line i.
+bool IsHistoryStart(const std::vector<std::string_view>& lines, size_t i) {
+  const std::string_view line = Trim(lines[i]);
+  for (std::string_view marker :
+       {"-----original message-----", "-------- original message", "-------- forwarded message",
+        "---------- forwarded message", "begin forwarded"}) {
+    if (StartsWithNoCase(line, marker)) return true;
   }
-  if (StartsWith(line, ">")) return true;
-  // "On Mon, 1 Jan 2026 at 10:00, Someone <a@b> wrote:" (possibly wrapped onto two lines).
-  if (StartsWith(lower, "on ")) {
-    const std::string joined =
-        lower + (i + 1 < lines.size() ? " " + Lower(Trim(lines[i + 1])) : "");
-    const size_t wrote = joined.find("wrote:");
-    if (wrote != std::string::npos && wrote < 300) return true;
+  if (line.substr(0, 1) == ">") return true;
+  // "On Mon, 1 Jan 2026 at 10:00, Someone <a@b> wrote:" (possibly wrapped onto two lines), with
+  // "wrote:" within 300 characters of the start.
+  if (StartsWithNoCase(line, "on ")) {
+    constexpr size_t kWithin = 300;
+    const size_t wrote = FindNoCase(line.substr(0, kWithin + 5), "wrote:");
+    if (wrote != std::string_view::npos && wrote < kWithin) return true;
+    if (i + 1 < lines.size() && line.size() + 1 < kWithin) {
+      const size_t room = kWithin - line.size() - 1;
+      const size_t next = FindNoCase(Trim(lines[i + 1]).substr(0, room + 5), "wrote:");
+      if (next != std::string_view::npos && next < room) return true;
+    }
   }
   // Outlook: "From: ..." followed within a few lines by "Sent:" or "Date:".
-  if (StartsWith(lower, "from:")) {
+  if (StartsWithNoCase(line, "from:")) {
     for (size_t k = i + 1; k < lines.size() && k <= i + 4; ++k) {
-      const std::string next = Lower(Trim(lines[k]));
-      if (StartsWith(next, "sent:") || StartsWith(next, "date:")) return true;
+      const std::string_view next = Trim(lines[k]);
+      if (StartsWithNoCase(next, "sent:") || StartsWithNoCase(next, "date:")) return true;
     }
   }
   return false;
@@ -170,31 +177,29 @@ std::string HtmlToText(std::string_view html) {
 }
 
 std::string NewText(std::string_view text) {
-  std::vector<std::string> lines;
-  for (std::string_view line : Lines(text)) lines.emplace_back(line);
+  const std::vector<std::string_view> lines = Lines(text);
   size_t end = lines.size();
   for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string t = lines[i];
+    const std::string_view t = lines[i];
     if (t == "-- " || t == "--" || t == "-- \r" || IsHistoryStart(lines, i)) {
       end = i;
       break;
     }
   }
-  std::string out;
-  for (size_t i = 0; i < end; ++i) out += lines[i] + "\n";
-  const std::string tidy = TidyText(out);
+  // Where the text above the history ends (the lines are views into `text`).
+  const auto upto = [&](size_t line) {
+    return line == lines.size() ? text.size()
+                                : static_cast<size_t>(lines[line].data() - text.data());
+  };
+  const std::string tidy = TidyText(text.substr(0, upto(end)));
   // A reply written below the quote (bottom-posting) leaves nothing above: keep what follows
   // the last quoted line.
   if (tidy.empty()) {
     size_t last_quote = lines.size();
     for (size_t i = 0; i < lines.size(); ++i) {
-      if (StartsWith(Trim(lines[i]), ">")) last_quote = i;
+      if (Trim(lines[i]).substr(0, 1) == ">") last_quote = i;
     }
-    std::string after;
-    for (size_t i = last_quote == lines.size() ? 0 : last_quote + 1; i < lines.size(); ++i) {
-      after += lines[i] + "\n";
-    }
-    return last_quote == lines.size() ? std::string() : TidyText(after);
+    return last_quote == lines.size() ? std::string() : TidyText(text.substr(upto(last_quote + 1)));
   }
   return tidy;
 }

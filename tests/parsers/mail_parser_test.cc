@@ -205,6 +205,15 @@ TEST(MailParserTest, NewTextLeavesOutQuotesAndSignatures) {
       {"> quoted first\nmy reply below", "my reply below"},
       {"On Mon, 16 Nov 2026, Westway\n<c@w.example> wrote:\n> x\nbelow the quote",
        "below the quote"},
+      // Any case, Windows line ends, and the 300-character reach of "wrote:".
+      {"Fine.\r\n\r\n-----ORIGINAL MESSAGE-----\r\nFrom: x", "Fine."},
+      {"Fine.\r\n\r\nOn Mon, Jo WROTE:\r\n> x\r\n", "Fine."},
+      {"Fine.\nOn Mon, 16 Nov 2026, Westway Housing\n<c@w.example> Wrote:\n> x", "Fine."},
+      {"On " + std::string(320, 'x') + " wrote: kept",
+       "On " + std::string(320, 'x') + " wrote: kept"},
+      {"On " + std::string(280, 'x') + "\n" + std::string(30, 'y') + " wrote:\nkept too",
+       "On " + std::string(280, 'x') + "\n" + std::string(30, 'y') + " wrote:\nkept too"},
+      {"Ta\nFROM: Westway\nTo: Jo\nCc: Sam\nDATE: Monday", "Ta"},
   };
   for (const auto& [text, expected] : cases) EXPECT_EQ(NewText(text), expected) << text;
 }
