@@ -140,6 +140,12 @@ class CaseStore {
   virtual ~CaseStore() = default;
 
   virtual Status InTransaction(const std::function<Status(StoreTransaction&)>& work) = 0;
+  // Runs `work` (which commits transactions as usual) with those commits reaching the disk
+  // together at its end, in one flush, instead of one flush each. Returns an error when that
+  // flush fails (whatever `work` returned): then nothing `work` committed may be relied on
+  // surviving a power cut. The mailbox watcher wraps a fetched batch in it and moves the batch
+  // out of the inbox only after it returns success.
+  virtual Status CommitTogether(const std::function<void()>& work) = 0;
 
   virtual Result<CaseRecord> FindCase(const std::string& reference) = 0;
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) = 0;

@@ -49,24 +49,30 @@ Status MailboxWatcher::Handle(const std::vector<FetchedMessage>& batch, uint32_t
   std::vector<uint32_t> processed, quarantined;
   uint32_t last = 0;
   Status failure = Status::Ok();
-  for (const FetchedMessage& m : batch) {
-    if (stop && stop->load()) break;  // asked to stop: the rest waits for the next start
-    IncomingMessage in;
-    in.raw = m.raw;
-    in.sha256 = Sha256Hex(m.raw);
-    in.received_at = m.internal_date;
-    in.mailbox = source_.Name();
-    in.uidvalidity = uidvalidity;
-    in.uid = m.uid;
-    Result<IntakeOutcome> outcome = intake_.Process(in);
-    if (!outcome) {  // the store failed: stop here and try this message again next pass
-      failure = Status::Error("UID " + std::to_string(m.uid) + ": " + outcome.error());
-      break;
+  // One flush to disk for the batch's commits, before any of it leaves the inbox.
+  Status flushed = store_.CommitTogether([&] {
+    for (const FetchedMessage& m : batch) {
+      if (stop && stop->load()) break;  // asked to stop: the rest waits for the next start
+      IncomingMessage in;
+      in.raw = m.raw;
+      in.sha256 = Sha256Hex(m.raw);
+      in.received_at = m.internal_date;
+      in.mailbox = source_.Name();
+      in.uidvalidity = uidvalidity;
+      in.uid = m.uid;
+      Result<IntakeOutcome> outcome = intake_.Process(in);
+      if (!outcome) {  // the store failed: stop here and try this message again next pass
+        failure = Status::Error("UID " + std::to_string(m.uid) + ": " + outcome.error());
+        break;
+      }
+      (outcome->kind == IntakeOutcome::Kind::kQuarantined ? quarantined : processed)
+          .push_back(m.uid);
+      pass.outcomes.push_back(*outcome);
+      last = m.uid;
     }
-    (outcome->kind == IntakeOutcome::Kind::kQuarantined ? quarantined : processed).push_back(m.uid);
-    pass.outcomes.push_back(*outcome);
-    last = m.uid;
-  }
+  });
+  // Not known to be on disk: move nothing; the batch comes back next pass, as duplicates.
+  if (!flushed) return flushed;
   // Moves come only after intake committed; a failed move leaves the cursor where it was, so
   // the messages come back as duplicates and are moved next time.
   if (!processed.empty()) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 
 namespace complaints {
 namespace {
@@ -197,7 +198,28 @@ constexpr std::chrono::milliseconds kBusyWait{10000};
 
 bool IsBusy(int code) { return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED; }
 
-// One prepared statement; finalised on destruction.
+// A connection and the statements it has prepared, kept for reuse: compiling SQL costs more than
+// running most of these statements (a message's intake runs about forty).
+struct Connection {
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;  // a statement still stepping, whose SQL is needed again meanwhile
+  };
+  sqlite3* handle = nullptr;
+  std::unordered_map<std::string, Cached> statements;
+
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
+    for (auto& [sql, cached] : statements) sqlite3_finalize(cached.stmt);
+    sqlite3_close(handle);
+  }
+  operator sqlite3*() const { return handle; }
+};
+
+// One prepared statement: from the connection's cache (reset and unbound on destruction) or,
+// given a bare handle, prepared for this use alone (finalised on destruction).
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
@@ -206,7 +228,35 @@ class Statement {
       stmt_ = nullptr;
     }
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(Connection& c, const char* sql) : db_(c.handle) {
+    Connection::Cached& cached = c.statements[sql];
+    if (cached.in_use) {  // nested use of the same SQL: a statement of its own
+      if ((code_ = sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr)) != SQLITE_OK) {
+        error_ = sqlite3_errmsg(db_);
+        stmt_ = nullptr;
+      }
+      return;
+    }
+    if (cached.stmt == nullptr &&
+        (code_ = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &cached.stmt,
+                                    nullptr)) != SQLITE_OK) {
+      error_ = sqlite3_errmsg(db_);
+      cached.stmt = nullptr;
+      return;
+    }
+    stmt_ = cached.stmt;
+    cached.in_use = true;
+    cached_ = &cached;
+  }
+  ~Statement() {
+    if (cached_ == nullptr) {
+      sqlite3_finalize(stmt_);
+      return;
+    }
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    cached_->in_use = false;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -271,6 +321,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  Connection::Cached* cached_ = nullptr;  // not null: the statement belongs to the cache
   std::string error_;
   int code_ = SQLITE_OK;
 };
@@ -353,10 +404,8 @@ Result<CaseRecord> CaseFromRow(const Statement& s) {
 }  // namespace
 
 struct SqliteCaseStore::Impl : public StoreTransaction {
-  sqlite3* db = nullptr;
+  Connection db;
   int version = 0;
-
-  ~Impl() override { sqlite3_close(db); }
 
   // The connection's settings, then the schema brought up to date.
   // *busy says whether a failure was another connection's lock, worth trying again.
@@ -762,7 +811,7 @@ SqliteCaseStore::~SqliteCaseStore() = default;
 Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const std::string& path) {
   using R = Result<std::unique_ptr<SqliteCaseStore>>;
   auto impl = std::make_unique<Impl>();
-  if (sqlite3_open_v2(path.c_str(), &impl->db,
+  if (sqlite3_open_v2(path.c_str(), &impl->db.handle,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     return R::Error(path + ": cannot open the database: " +
@@ -791,11 +840,32 @@ Result<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(const std::string
 int SqliteCaseStore::schema_version() const { return impl_->version; }
 
 Status SqliteCaseStore::InTransaction(const std::function<Status(StoreTransaction&)>& work) {
-  if (Status s = Exec(impl_->db, "BEGIN IMMEDIATE"); !s) return s;
+  if (Status s = Statement(impl_->db, "BEGIN IMMEDIATE").Run(); !s) return s;
   Status result = work(*impl_);
-  if (result) result = Exec(impl_->db, "COMMIT");
-  if (!result) Exec(impl_->db, "ROLLBACK");
+  if (result) result = Statement(impl_->db, "COMMIT").Run();
+  if (!result) Statement(impl_->db, "ROLLBACK").Run();
   return result;
+}
+
+Status SqliteCaseStore::CommitTogether(const std::function<void()>& work) {
+  // Within `work`, commits are written to the WAL without waiting for the disk (synchronous =
+  // NORMAL keeps the database consistent after a crash; only the latest commits could be lost).
+  // Then one fsync of the WAL makes every one of them durable, as FULL would have one by one.
+  // A checkpoint meanwhile moves frames into the database file and syncs it before the WAL is
+  // reused, so whatever is not in the WAL is already on disk.
+  if (Status s = Exec(impl_->db, "PRAGMA synchronous = NORMAL"); !s) return s;
+  work();
+  Status flushed = Exec(impl_->db, "PRAGMA synchronous = FULL");
+  sqlite3_file* wal = nullptr;
+  if (flushed &&
+      sqlite3_file_control(impl_->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) == SQLITE_OK &&
+      wal != nullptr && wal->pMethods != nullptr) {
+    if (const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_FULL); rc != SQLITE_OK) {
+      flushed = Status::Error(std::string("cannot flush the database's log to disk: ") +
+                              sqlite3_errstr(rc));
+    }
+  }
+  return flushed;
 }
 
 Result<CaseRecord> SqliteCaseStore::FindCase(const std::string& reference) {

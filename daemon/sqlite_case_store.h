@@ -21,6 +21,7 @@ class SqliteCaseStore : public CaseStore {
   int schema_version() const;
 
   Status InTransaction(const std::function<Status(StoreTransaction&)>& work) override;
+  Status CommitTogether(const std::function<void()>& work) override;
   Result<CaseRecord> FindCase(const std::string& reference) override;
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) override;
   Result<std::vector<HistoryEntry>> History(int64_t case_id) override;

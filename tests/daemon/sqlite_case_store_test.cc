@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -16,6 +17,106 @@ namespace complaints {
 namespace {
 
 using testing::Instant;
+
+// A VFS over the default one that records, in order, every write to and every flush (xSync) of
+// a database's write-ahead log: what reaches the disk, and when, is what these tests are about.
+namespace wal_log {
+
+struct Event {
+  bool sync;
+  int64_t seq;
+};
+std::mutex mutex;
+std::vector<Event> events;
+sqlite3_vfs* real = nullptr;
+sqlite3_vfs shim;
+sqlite3_io_methods methods;
+
+struct File {
+  sqlite3_file base;
+  sqlite3_file* real;
+  bool wal;
+};
+
+int64_t seq = 0;
+void Note(File* f, bool sync) {
+  if (!f->wal) return;
+  std::lock_guard<std::mutex> lock(mutex);
+  events.push_back({sync, ++seq});
+}
+
+sqlite3_file* R(sqlite3_file* f) { return reinterpret_cast<File*>(f)->real; }
+int Close(sqlite3_file* f) { return R(f)->pMethods->xClose(R(f)); }
+int Read(sqlite3_file* f, void* b, int n, sqlite3_int64 o) {
+  return R(f)->pMethods->xRead(R(f), b, n, o);
+}
+int Write(sqlite3_file* f, const void* b, int n, sqlite3_int64 o) {
+  Note(reinterpret_cast<File*>(f), false);
+  return R(f)->pMethods->xWrite(R(f), b, n, o);
+}
+int Truncate(sqlite3_file* f, sqlite3_int64 n) { return R(f)->pMethods->xTruncate(R(f), n); }
+int Sync(sqlite3_file* f, int flags) {
+  Note(reinterpret_cast<File*>(f), true);
+  return R(f)->pMethods->xSync(R(f), flags);
+}
+int Size(sqlite3_file* f, sqlite3_int64* n) { return R(f)->pMethods->xFileSize(R(f), n); }
+int Lock(sqlite3_file* f, int l) { return R(f)->pMethods->xLock(R(f), l); }
+int Unlock(sqlite3_file* f, int l) { return R(f)->pMethods->xUnlock(R(f), l); }
+int Check(sqlite3_file* f, int* out) { return R(f)->pMethods->xCheckReservedLock(R(f), out); }
+int Control(sqlite3_file* f, int op, void* arg) {
+  return R(f)->pMethods->xFileControl(R(f), op, arg);
+}
+int SectorSize(sqlite3_file* f) { return R(f)->pMethods->xSectorSize(R(f)); }
+int Characteristics(sqlite3_file* f) { return R(f)->pMethods->xDeviceCharacteristics(R(f)); }
+int ShmMap(sqlite3_file* f, int i, int n, int e, void volatile** p) {
+  return R(f)->pMethods->xShmMap(R(f), i, n, e, p);
+}
+int ShmLock(sqlite3_file* f, int o, int n, int flags) {
+  return R(f)->pMethods->xShmLock(R(f), o, n, flags);
+}
+void ShmBarrier(sqlite3_file* f) { R(f)->pMethods->xShmBarrier(R(f)); }
+int ShmUnmap(sqlite3_file* f, int del) { return R(f)->pMethods->xShmUnmap(R(f), del); }
+
+int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out) {
+  File* f = reinterpret_cast<File*>(file);
+  f->real = reinterpret_cast<sqlite3_file*>(f + 1);
+  f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+  const int rc = real->xOpen(real, name, f->real, flags, out);
+  f->base.pMethods = f->real->pMethods ? &methods : nullptr;
+  return rc;
+}
+
+// Installs the recording VFS as the default for as long as it lives.
+struct Installed {
+  Installed() {
+    real = sqlite3_vfs_find(nullptr);
+    shim = *real;
+    shim.zName = "wal-log";
+    shim.szOsFile = static_cast<int>(sizeof(File)) + real->szOsFile;
+    shim.xOpen = Open;
+    methods = {2,        Close,   Read,    Write,      Truncate,        Sync,   Size,    Lock,
+               Unlock,   Check,   Control, SectorSize, Characteristics, ShmMap, ShmLock, ShmBarrier,
+               ShmUnmap, nullptr, nullptr};
+    sqlite3_vfs_register(&shim, 1);
+    events.clear();
+  }
+  ~Installed() {
+    sqlite3_vfs_unregister(&shim);
+    sqlite3_vfs_register(real, 1);
+  }
+  static int Syncs() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return static_cast<int>(
+        std::count_if(events.begin(), events.end(), [](const Event& e) { return e.sync; }));
+  }
+  // Whether the log has been flushed since it was last written.
+  static bool Flushed() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return !events.empty() && events.back().sync;
+  }
+};
+
+}  // namespace wal_log
 
 class SqliteCaseStoreTest : public ::testing::Test {
  protected:
@@ -327,6 +428,51 @@ TEST_F(SqliteCaseStoreTest, ManyOpenersOfANewDatabaseAllSucceed) {
     }
     for (std::thread& t : openers) t.join();
     ASSERT_EQ(failures.load(), 0) << "round " << round << ": " << first_error;
+  }
+}
+
+// The mailbox watcher moves a batch out of the inbox once CommitTogether returns: every commit
+// made inside it must be on disk by then, with one flush of the log instead of one per commit.
+TEST_F(SqliteCaseStoreTest, CommitsMadeTogetherReachTheDiskBeforeItReturns) {
+  wal_log::Installed recording;
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  const auto store_message = [&](int i) {
+    IncomingMessage m{"raw " + std::to_string(i),
+                      "hash-" + std::to_string(i),
+                      std::to_string(i) + "@example.org",
+                      Instant("2026-06-10T09:30:00Z"),
+                      "maildir:/x",
+                      7,
+                      static_cast<uint32_t>(i)};
+    return store->InTransaction(
+        [&](StoreTransaction& txn) { return txn.StoreIncoming(m).status(); });
+  };
+  // One by one, as everything else in the daemon commits: each commit is flushed.
+  int syncs = wal_log::Installed::Syncs();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_message(i).ok());
+    EXPECT_TRUE(wal_log::Installed::Flushed()) << "commit " << i << " not flushed";
+  }
+  EXPECT_GE(wal_log::Installed::Syncs() - syncs, 5);
+
+  syncs = wal_log::Installed::Syncs();
+  bool flushed_midway = true;
+  const Status together = store->CommitTogether([&] {
+    for (int i = 5; i < 25; ++i) {
+      ASSERT_TRUE(store_message(i).ok());
+      if (i > 5 && !wal_log::Installed::Flushed()) flushed_midway = false;
+    }
+  });
+  ASSERT_TRUE(together.ok()) << together.error();
+  EXPECT_FALSE(flushed_midway);  // the 20 commits were written without waiting for the disk...
+  EXPECT_TRUE(wal_log::Installed::Flushed());  // ...and are all on it now
+  EXPECT_LE(wal_log::Installed::Syncs() - syncs, 2);
+
+  // Afterwards, commits are flushed one by one again.
+  ASSERT_TRUE(store_message(25).ok());
+  EXPECT_TRUE(wal_log::Installed::Flushed());
+  for (int i = 0; i < 26; ++i) {
+    EXPECT_TRUE((*store->FindMessage(i + 1)).has_value()) << i;
   }
 }
 
