@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace complaints {
 namespace {
@@ -211,12 +212,24 @@ std::string Lower(std::string text) {
   return text;
 }
 
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// Whether `phrase` occurs in `text` starting a word: "rent" in "my rent" but not in "parent",
+// "pathetic" not in "sympathetic". The end stays open, so a stem ("complain") covers its forms.
+bool HasAtWordStart(const std::string& text, std::string_view phrase) {
+  const bool check = !phrase.empty() && IsWordChar(phrase.front());
+  for (size_t at = text.find(phrase); at != std::string::npos; at = text.find(phrase, at + 1)) {
+    if (!check || at == 0 || !IsWordChar(text[at - 1])) return true;
+  }
+  return false;
+}
+
 template <size_t N>
 int Score(const std::string& text, const Cue (&cues)[N], std::vector<std::string>& found,
           const char* kind) {
   int score = 0;
   for (const Cue& cue : cues) {
-    if (text.find(cue.phrase) != std::string::npos) {
+    if (HasAtWordStart(text, cue.phrase)) {
       score += cue.weight;
       found.push_back(std::string(kind) + ":" + cue.phrase);
     }

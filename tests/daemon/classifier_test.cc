@@ -184,9 +184,9 @@ TEST_F(ClassifierTest, DevelopmentSetsDoNotGetWorse) {
     const char* file;
     const char* headline;
     double floor;
-  } sets[] = {{"complaints-dev.tsv", "macro-F1", 0.60},
-              {"nhs-feedback-dev.tsv", "accuracy", 0.70},
-              {"suggestions-dev.tsv", "suggestion F1", 0.50}};
+  } sets[] = {{"complaints-dev.tsv", "macro-F1", 0.67},         // measured 0.688 (README)
+              {"nhs-feedback-dev.tsv", "accuracy", 0.82},       // 0.843
+              {"suggestions-dev.tsv", "suggestion F1", 0.59}};  // 0.607
   for (const Set& s : sets) {
     std::ostringstream out, err;
     ASSERT_EQ(RunClassifyCommand({"--eval", dir + "/" + s.file}, out, err), 0) << err.str();

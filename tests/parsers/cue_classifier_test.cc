@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace complaints {
 namespace {
 
@@ -30,6 +32,21 @@ TEST(CueClassifierTest, TheCodesHardCases) {
     EXPECT_EQ(v.label, c.label) << c.text;
     EXPECT_FALSE(v.cues.empty()) << c.text;  // always explainable
   }
+}
+
+// Cues match at the start of a word, so a word that merely contains one is not it.
+TEST(CueClassifierTest, CuesStartAWord) {
+  const auto cues = [](const char* text) { return ClassifyByCues("", text).cues; };
+  const auto has = [](const std::vector<std::string>& v, const std::string& cue) {
+    return std::find(v.begin(), v.end(), cue) != v.end();
+  };
+  EXPECT_FALSE(has(cues("The officer was very sympathetic."), "dissatisfied:pathetic"));
+  EXPECT_TRUE(has(cues("The response was pathetic."), "dissatisfied:pathetic"));
+  EXPECT_FALSE(has(cues("My parent lives with me."), "request:rent"));
+  EXPECT_TRUE(has(cues("Can I pay my rent weekly?"), "request:rent"));
+  EXPECT_TRUE(has(cues("I complained twice."), "dissatisfied:complain"));  // stems still match
+  EXPECT_EQ(ClassifyByCues("", "Thank you, the officer was so sympathetic and kind.").label,
+            "compliment");
 }
 
 TEST(CueClassifierTest, UnsureMeansComplaintWithReview) {
