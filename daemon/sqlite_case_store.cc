@@ -659,9 +659,12 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
   }
 
   Result<StoredMessage> StoreIncoming(const IncomingMessage& m) override {
+    // Two index lookups (by hash, by Message-ID; a NULL ?2 matches nothing). Written with OR,
+    // SQLite used only the `direction` column of the hash index and read every incoming message.
     Statement find(db,
-                   "SELECT id, state, case_id FROM messages WHERE direction = 'in' AND "
-                   "(sha256 = ?1 OR (?2 IS NOT NULL AND message_id = ?2)) ORDER BY id LIMIT 1");
+                   "SELECT id, state, case_id FROM messages WHERE direction = 'in' AND sha256 = ?1 "
+                   "UNION SELECT id, state, case_id FROM messages WHERE direction = 'in' AND "
+                   "message_id = ?2 ORDER BY id LIMIT 1");
     find.Bind(1, m.sha256);
     if (m.message_id) {
       find.Bind(2, *m.message_id);
