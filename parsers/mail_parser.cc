@@ -344,7 +344,11 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
   Walker walker{limits, pattern, 0, "", "", {}, &mail, Status::Ok()};
   std::string top_type;
   try {
-    mimetic::MimeEntity entity(raw.data(), raw.data() + raw.size());
+    // Built empty, then loaded: when mimetic throws part-way through a malformed message, the
+    // entity is then whole, so its destructor frees the parts already attached. (Thrown from
+    // the parsing constructor, no destructor runs and those parts leak.)
+    mimetic::MimeEntity entity;
+    entity.load(raw.data(), raw.data() + raw.size());
     ReadHeaders(entity, headers);
     if (headers.empty()) return R::Error("no header fields: this is not an email");
     const mimetic::Header& top = std::as_const(entity).header();
