@@ -9,6 +9,10 @@ namespace complaints {
 
 struct Runtime::Parts {
   std::unique_ptr<SqliteCaseStore> store;
+  // The status server's own connection (its threads must not share the service's), opened on
+  // the first /metrics request.
+  std::string store_path;
+  std::unique_ptr<SqliteCaseStore> gauge_store;
   Policy policy;
   std::unique_ptr<MailTemplates> templates;
   std::unique_ptr<BusinessHours> hours;
@@ -69,6 +73,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   Result<std::unique_ptr<SqliteCaseStore>> store = SqliteCaseStore::Open(config.store_path);
   if (!store) return R::Error("store.path: " + store.error());
   p->store = std::move(store).value();
+  p->store_path = config.store_path;
   Result<Policy> policy = LoadPolicy(config.policy_file);
   if (!policy) return R::Error("policy.file: " + policy.error());
   p->policy = std::move(policy).value();
@@ -137,8 +142,13 @@ Result<MailboxWatcher::Pass> Runtime::Ingest() { return parts_->mailbox->RunOnce
 CaseStore& Runtime::store() { return *parts_->store; }
 
 std::map<std::string, long> Runtime::Gauges() {
+  if (!parts_->gauge_store) {
+    Result<std::unique_ptr<SqliteCaseStore>> opened = SqliteCaseStore::Open(parts_->store_path);
+    if (!opened) return {{"outbox_waiting", -1}};
+    parts_->gauge_store = std::move(opened).value();
+  }
   Result<std::vector<OutboxItem>> waiting =
-      parts_->store->DueOutgoing(Instant{std::chrono::seconds{1L << 40}}, 100000);
+      parts_->gauge_store->DueOutgoing(Instant{std::chrono::seconds{1L << 40}}, 100000);
   return {{"outbox_waiting", waiting ? static_cast<long>(waiting->size()) : -1}};
 }
 

@@ -24,7 +24,8 @@ class Runtime {
   // One mailbox pass only (complaintsctl ingest): mail it causes stays queued for the daemon.
   Result<MailboxWatcher::Pass> Ingest();
   CaseStore& store();
-  // Gauges for /metrics computed from the store (outbox waiting).
+  // Gauges for /metrics computed from the store (outbox waiting), through a connection of their
+  // own, since the status server calls this from its threads. One caller at a time.
   std::map<std::string, long> Gauges();
 
   struct Parts;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
@@ -199,13 +200,15 @@ constexpr std::chrono::milliseconds kBusyWait{10000};
 bool IsBusy(int code) { return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED; }
 
 // A connection and the statements it has prepared, kept for reuse: compiling SQL costs more than
-// running most of these statements (a message's intake runs about forty).
+// running most of these statements (a message's intake runs about forty). The cache has its own
+// lock: SQLite serialises calls on the connection (FULLMUTEX), not our map.
 struct Connection {
   struct Cached {
     sqlite3_stmt* stmt = nullptr;
-    bool in_use = false;  // a statement still stepping, whose SQL is needed again meanwhile
+    bool in_use = false;  // taken by a Statement; another use of the same SQL prepares its own
   };
   sqlite3* handle = nullptr;
+  std::mutex mutex;  // guards `statements` and every `in_use`
   std::unordered_map<std::string, Cached> statements;
 
   Connection() = default;
@@ -228,25 +231,31 @@ class Statement {
       stmt_ = nullptr;
     }
   }
-  Statement(Connection& c, const char* sql) : db_(c.handle) {
-    Connection::Cached& cached = c.statements[sql];
-    if (cached.in_use) {  // nested use of the same SQL: a statement of its own
-      if ((code_ = sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr)) != SQLITE_OK) {
-        error_ = sqlite3_errmsg(db_);
-        stmt_ = nullptr;
+  Statement(Connection& c, const char* sql) : db_(c.handle), connection_(&c) {
+    {
+      std::lock_guard<std::mutex> lock(c.mutex);
+      Connection::Cached& cached = c.statements[sql];
+      if (!cached.in_use) {
+        if (cached.stmt == nullptr) {
+          code_ =
+              sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &cached.stmt, nullptr);
+          if (code_ != SQLITE_OK) {
+            error_ = sqlite3_errmsg(db_);
+            cached.stmt = nullptr;
+            return;
+          }
+        }
+        cached.in_use = true;
+        cached_ = &cached;
+        stmt_ = cached.stmt;
+        return;
       }
-      return;
     }
-    if (cached.stmt == nullptr &&
-        (code_ = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &cached.stmt,
-                                    nullptr)) != SQLITE_OK) {
+    // The same SQL is still stepping (nested, or on another thread): a statement of its own.
+    if ((code_ = sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr)) != SQLITE_OK) {
       error_ = sqlite3_errmsg(db_);
-      cached.stmt = nullptr;
-      return;
+      stmt_ = nullptr;
     }
-    stmt_ = cached.stmt;
-    cached.in_use = true;
-    cached_ = &cached;
   }
   ~Statement() {
     if (cached_ == nullptr) {
@@ -255,6 +264,7 @@ class Statement {
     }
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+    std::lock_guard<std::mutex> lock(connection_->mutex);
     cached_->in_use = false;
   }
   Statement(const Statement&) = delete;
@@ -321,6 +331,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  Connection* connection_ = nullptr;
   Connection::Cached* cached_ = nullptr;  // not null: the statement belongs to the cache
   std::string error_;
   int code_ = SQLITE_OK;
@@ -406,6 +417,8 @@ Result<CaseRecord> CaseFromRow(const Statement& s) {
 struct SqliteCaseStore::Impl : public StoreTransaction {
   Connection db;
   int version = 0;
+  bool wal = false;           // journal_mode is WAL (CommitTogether relies on it)
+  std::string flush_failure;  // set for good when a flush to disk has failed
 
   // The connection's settings, then the schema brought up to date.
   // *busy says whether a failure was another connection's lock, worth trying again.
@@ -418,6 +431,10 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         *busy = s.busy();
         return Status::Error(s.error());
+      }
+      // Some file systems cannot hold a WAL; then SQLite keeps its rollback journal.
+      if (rc == SQLITE_ROW && std::string_view(pragma).find("journal_mode") != std::string::npos) {
+        wal = s.Text(0) == "wal";
       }
     }
     return Migrate(busy);
@@ -851,24 +868,41 @@ Status SqliteCaseStore::InTransaction(const std::function<Status(StoreTransactio
 }
 
 Status SqliteCaseStore::CommitTogether(const std::function<void()>& work) {
+  // After a failed flush nothing the disk holds can be trusted to be what was written (Linux may
+  // report a later flush as good after dropping the data): refuse, until a restart reads the
+  // database afresh.
+  if (!impl_->flush_failure.empty()) return Status::Error(impl_->flush_failure);
+  if (!impl_->wal) {  // a rollback journal: every commit is flushed on its own anyway
+    work();
+    return Status::Ok();
+  }
   // Within `work`, commits are written to the WAL without waiting for the disk (synchronous =
   // NORMAL keeps the database consistent after a crash; only the latest commits could be lost).
   // Then one fsync of the WAL makes every one of them durable, as FULL would have one by one.
-  // A checkpoint meanwhile moves frames into the database file and syncs it before the WAL is
-  // reused, so whatever is not in the WAL is already on disk.
+  // A checkpoint meanwhile syncs the WAL before copying it into the database file and syncs that
+  // file before the WAL is reused, so whatever is not in the WAL is already on disk.
   if (Status s = Exec(impl_->db, "PRAGMA synchronous = NORMAL"); !s) return s;
+  struct Restore {  // FULL again however `work` ends
+    Impl& impl;
+    ~Restore() { Exec(impl.db, "PRAGMA synchronous = FULL"); }
+  } restore{*impl_};
   work();
   Status flushed = Exec(impl_->db, "PRAGMA synchronous = FULL");
-  sqlite3_file* wal = nullptr;
-  if (flushed &&
-      sqlite3_file_control(impl_->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) == SQLITE_OK &&
-      wal != nullptr && wal->pMethods != nullptr) {
-    if (const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_FULL); rc != SQLITE_OK) {
-      flushed = Status::Error(std::string("cannot flush the database's log to disk: ") +
-                              sqlite3_errstr(rc));
-    }
+  if (!flushed) {  // a transaction left open: the setting cannot change, so neither can we
+    impl_->flush_failure = "cannot flush the database to disk: " + flushed.error();
+    return Status::Error(impl_->flush_failure);
   }
-  return flushed;
+  sqlite3_file* log = nullptr;
+  if (sqlite3_file_control(impl_->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) != SQLITE_OK ||
+      log == nullptr || log->pMethods == nullptr) {
+    return Status::Ok();  // no WAL file open: nothing was written to one
+  }
+  if (const int rc = log->pMethods->xSync(log, SQLITE_SYNC_FULL); rc != SQLITE_OK) {
+    impl_->flush_failure =
+        std::string("cannot flush the database's log to disk: ") + sqlite3_errstr(rc);
+    return Status::Error(impl_->flush_failure);
+  }
+  return Status::Ok();
 }
 
 Result<CaseRecord> SqliteCaseStore::FindCase(const std::string& reference) {
@@ -1048,6 +1082,8 @@ Result<std::vector<WatchedDeadline>> SqliteCaseStore::OpenDeadlines(Instant unti
 
 Result<std::vector<OutboxItem>> SqliteCaseStore::DueOutgoing(Instant now, int limit) {
   using R = Result<std::vector<OutboxItem>>;
+  // Mail about changes that may not have reached the disk is not sent.
+  if (!impl_->flush_failure.empty()) return R::Error(impl_->flush_failure + "; nothing is sent");
   const std::string sql = std::string("SELECT ") + kOutboxColumns +
                           " FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?1 "
                           "ORDER BY next_attempt_at, id LIMIT ?2";

@@ -39,6 +39,7 @@ struct File {
 };
 
 int64_t seq = 0;
+std::atomic<bool> fail_syncs{false};  // the disk refuses to flush the log
 void Note(File* f, bool sync) {
   if (!f->wal) return;
   std::lock_guard<std::mutex> lock(mutex);
@@ -56,6 +57,7 @@ int Write(sqlite3_file* f, const void* b, int n, sqlite3_int64 o) {
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 n) { return R(f)->pMethods->xTruncate(R(f), n); }
 int Sync(sqlite3_file* f, int flags) {
+  if (fail_syncs && reinterpret_cast<File*>(f)->wal) return SQLITE_IOERR_FSYNC;
   Note(reinterpret_cast<File*>(f), true);
   return R(f)->pMethods->xSync(R(f), flags);
 }
@@ -99,8 +101,10 @@ struct Installed {
                ShmUnmap, nullptr, nullptr};
     sqlite3_vfs_register(&shim, 1);
     events.clear();
+    fail_syncs = false;
   }
   ~Installed() {
+    fail_syncs = false;
     sqlite3_vfs_unregister(&shim);
     sqlite3_vfs_register(real, 1);
   }
@@ -474,6 +478,83 @@ TEST_F(SqliteCaseStoreTest, CommitsMadeTogetherReachTheDiskBeforeItReturns) {
   for (int i = 0; i < 26; ++i) {
     EXPECT_TRUE((*store->FindMessage(i + 1)).has_value()) << i;
   }
+}
+
+// A disk that will not flush: the batch is reported as not stored (so nothing leaves the inbox),
+// no mail is sent about it, and the store refuses further batches until it is opened afresh.
+TEST_F(SqliteCaseStoreTest, AFailedFlushStopsIntakeAndSending) {
+  wal_log::Installed recording;
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  OutboxItem ack;
+  ack.kind = "ack-stage1";
+  ack.envelope_from = "complaints@ha.example";
+  ack.recipients = {"jo@example.org"};
+  ack.message_id = "ack-1@ha.example";
+  ack.raw = "Subject: ack\r\n\r\nthanks\r\n";
+  ack.next_attempt_at = Instant("2026-06-10T09:30:00Z");
+  wal_log::fail_syncs = true;
+  bool ran = false;
+  const Status first = store->CommitTogether([&] {
+    ran = true;
+    ASSERT_TRUE(
+        store->InTransaction([&](StoreTransaction& txn) { return txn.QueueOutgoing(ack); }).ok());
+  });
+  EXPECT_TRUE(ran);
+  ASSERT_FALSE(first.ok());
+  EXPECT_NE(first.error().find("flush"), std::string::npos) << first.error();
+  const auto due = store->DueOutgoing(Instant("2026-06-11T00:00:00Z"), 10);
+  EXPECT_FALSE(due.ok()) << "mail about an unflushed change would be sent";
+  wal_log::fail_syncs = false;  // even if the disk now says it flushes
+  bool ran_again = false;
+  EXPECT_FALSE(store->CommitTogether([&] { ran_again = true; }).ok());
+  EXPECT_FALSE(ran_again);
+  // Opened afresh (the daemon restarted), the store reads what the disk holds and carries on.
+  store.reset();
+  auto reopened = std::move(SqliteCaseStore::Open(path())).value();
+  EXPECT_TRUE(reopened->CommitTogether([] {}).ok());
+  EXPECT_TRUE(reopened->DueOutgoing(Instant("2026-06-11T00:00:00Z"), 10).ok());
+}
+
+// The status server reads the outbox from its own threads while the service writes: the
+// prepared-statement cache must not be shared unsafely.
+TEST_F(SqliteCaseStoreTest, ReadingFromAnotherThreadWhileWritingIsSafe) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  const auto message = [](int i) {
+    return IncomingMessage{"raw " + std::to_string(i),
+                           "hash-" + std::to_string(i),
+                           std::to_string(i) + "@example.org",
+                           Instant("2026-06-10T09:30:00Z"),
+                           "maildir:/x",
+                           7,
+                           static_cast<uint32_t>(i)};
+  };
+  ASSERT_TRUE(store
+                  ->InTransaction(
+                      [&](StoreTransaction& txn) { return txn.StoreIncoming(message(0)).status(); })
+                  .ok());
+  std::atomic<bool> done{false};
+  std::atomic<int> wrong{0};
+  std::thread reader([&] {  // the same statements as the writer's thread uses, at the same time
+    while (!done) {
+      if (!store->DueOutgoing(Instant("2026-06-11T00:00:00Z"), 1000).ok()) ++wrong;
+      const auto first = store->FindMessage(1);
+      if (!first.ok() || !first->has_value() || (*first)->id != 1) ++wrong;
+    }
+  });
+  for (int i = 1; i < 300; ++i) {
+    ASSERT_TRUE(store
+                    ->InTransaction([&](StoreTransaction& txn) {
+                      return txn.StoreIncoming(message(i)).status();
+                    })
+                    .ok());
+    for (int64_t id : {int64_t{1}, int64_t{i + 1}}) {
+      const auto found = store->FindMessage(id);
+      if (!found.ok() || !found->has_value() || (*found)->id != id) ++wrong;
+    }
+  }
+  done = true;
+  reader.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
