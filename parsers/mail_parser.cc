@@ -123,8 +123,21 @@ struct Walker {
   const ParseLimits& limits;
   const std::string& pattern;
   int parts = 0;
-  std::string plain, html;
-  std::vector<std::string> report_parts;
+  std::string plain{};
+  // HTML parts, made readable only when needed (no plain part): the first that gives any text.
+  std::vector<std::string> html_parts{};
+  std::optional<std::string> html_text{};
+  const std::string& HtmlText() {
+    if (!html_text) {
+      html_text.emplace();
+      for (const std::string& html : html_parts) {
+        *html_text = HtmlToText(html);
+        if (!html_text->empty()) break;
+      }
+    }
+    return *html_text;
+  }
+  std::vector<std::string> report_parts{};
   ParsedMail* out = nullptr;
   Status status = Status::Ok();
 
@@ -209,7 +222,8 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
   }
   if (!attachment && type == "text/html") {
     // Made readable only if no plain part turns up: most HTML is an alternative to one.
-    if (html.empty()) html = ToUtf8(body, charset);
+    html_parts.push_back(ToUtf8(body, charset));
+    html_text.reset();
     return;
   }
   if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef" ||
@@ -223,7 +237,9 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
                                     sniffed.empty() ? "application/octet-stream" : sniffed,
                                     f.bytes.size(), sniffed, f.bytes});
       }
-      if (plain.empty() && html.empty() && !tnef->body.empty()) plain = ToUtf8(tnef->body, "");
+      if (plain.empty() && !tnef->body.empty() && HtmlText().empty()) {
+        plain = ToUtf8(tnef->body, "");
+      }
       out->warnings.push_back("winmail.dat (TNEF) unpacked: " + std::to_string(tnef->files.size()) +
                               " file(s)");
       return;
@@ -253,8 +269,9 @@ std::string LiteralPrefix(const std::string& pattern) {
     } else if (std::string_view("[](){}|.*+?^$").find(c) != std::string_view::npos) {
       break;
     }
+    // Any quantifier after it ("+" too: "A+??" may match no A) ends the prefix before it.
     if (i + 1 < pattern.size() &&
-        std::string_view("*?{").find(pattern[i + 1]) != std::string_view::npos) {
+        std::string_view("*?{+").find(pattern[i + 1]) != std::string_view::npos) {
       break;
     }
     prefix += c;
@@ -341,7 +358,7 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
   }
   ParsedMail mail;
   Headers headers;
-  Walker walker{limits, pattern, 0, "", "", {}, &mail, Status::Ok()};
+  Walker walker{.limits = limits, .pattern = pattern, .out = &mail};
   std::string top_type;
   try {
     // Built empty, then loaded: when mimetic throws part-way through a malformed message, the
@@ -389,9 +406,9 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
   }
   if (const std::string* v = Find(headers, "References")) mail.references = MessageIds(*v);
 
-  mail.text = !walker.plain.empty()  ? TidyText(walker.plain)
-              : !walker.html.empty() ? HtmlToText(walker.html)
-                                     : std::string();
+  mail.text = !walker.plain.empty()        ? TidyText(walker.plain)
+              : !walker.HtmlText().empty() ? walker.HtmlText()
+                                           : std::string();
   if (mail.text.empty() && !mail.forwarded.empty()) mail.text = mail.forwarded.front().text;
   if (mail.text.empty()) mail.warnings.push_back("no text part");
   mail.new_text = NewText(mail.text);

@@ -147,12 +147,10 @@ std::string TidyText(std::string_view text) {
   int blank = 0;
   std::string t;
   for (std::string_view line : Lines(text)) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
-      line.remove_suffix(1);
-    }
     t.assign(line);
-    // Non-breaking spaces from HTML become plain ones.
+    // Non-breaking spaces from HTML become plain ones (before trimming, so trailing ones go too).
     for (size_t p = 0; (p = t.find("\xC2\xA0", p)) != std::string::npos;) t.replace(p, 2, " ");
+    while (!t.empty() && (t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.pop_back();
     if (t.find_first_not_of(" \t\r") == std::string::npos) {
       if (++blank > 1 || out.empty()) continue;
       out += '\n';
@@ -168,7 +166,7 @@ std::string TidyText(std::string_view text) {
 
 std::string HtmlToText(std::string_view html) {
   GumboOptions options = kGumboDefaultOptions;
-  options.max_errors = 100;
+  options.max_errors = 0;  // parse errors are not read: do not collect them
   GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
   std::string out;
   Walk(output->document, out);

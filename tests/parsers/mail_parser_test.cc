@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -97,6 +98,41 @@ TEST(MailParserTest, EveryCaseReferenceIsFoundOnceInOrder) {
   EXPECT_EQ(Parse(raw, "[A-Z]{2}-[0-9]{4}-[0-9]{5,}").case_refs, expected);
   EXPECT_TRUE(Parse(raw, "WT-[0-9]{4}-[0-9]{5,}").case_refs.empty());
   EXPECT_TRUE(Parse(raw, "WW-[0-9]{4").case_refs.empty());  // a broken pattern finds nothing
+}
+
+// The fast search (only where the pattern's fixed start occurs) must find exactly what a plain
+// std::regex search over the same text finds, whatever the policy's pattern looks like.
+TEST(MailParserTest, ReferenceSearchAgreesWithAPlainRegexSearch) {
+  const std::string body =
+      "WW-2026-00012, WAW-7, WAAW-8, WWW-2026-00013; W-W and WW-2026-0001 and WW-2026-00012.\r\n"
+      "A WW-99 and WW-2026-123456 and xWW-1 and W-1.\r\n";
+  const std::string raw = "From: jo@example.org\r\nSubject: WW-2026-00007\r\n\r\n" + body;
+  const ParsedMail mail = Parse(raw);
+  for (const std::string pattern :
+       {"WW\\-[0-9]{4}\\-[0-9]{5,}", "W+W-[0-9]{4}-[0-9]{5,}", "WA+??W-[0-9]+", "WA*W-[0-9]+",
+        "WW?-[0-9]+", "W\\-W", "\\bWW-[0-9]+", "WW-(?=2)[0-9]+", "[A-Z]W-[0-9]+", "W{2}-[0-9]+"}) {
+    const std::string text = mail.subject + "\n" + mail.text;
+    std::vector<std::string> expected;
+    const std::regex re(pattern);
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+         ++it) {
+      if (std::find(expected.begin(), expected.end(), it->str()) == expected.end()) {
+        expected.push_back(it->str());
+      }
+    }
+    EXPECT_EQ(Parse(raw, pattern).case_refs, expected) << pattern;
+  }
+}
+
+// HTML-only mail: the first HTML part that has any words gives the text (an image-only part
+// first must not hide the message), and non-breaking spaces at line ends go.
+TEST(MailParserTest, TheFirstHtmlPartWithWordsGivesTheText) {
+  const ParsedMail m = Parse(
+      "From: jo@example.org\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/html\r\n\r\n<img src=\"cid:a\">\r\n"
+      "--b\r\nContent-Type: text/html\r\n\r\n<p>The boiler is broken again</p>"
+      "<p>Regards,&nbsp;</p>\r\n--b--\r\n");
+  EXPECT_EQ(m.text, "The boiler is broken again\n\nRegards,");
 }
 
 TEST(MailParserTest, MissingMessageIdIsNotInvented) {
@@ -214,6 +250,11 @@ TEST(MailParserTest, NewTextLeavesOutQuotesAndSignatures) {
       {"On " + std::string(280, 'x') + "\n" + std::string(30, 'y') + " wrote:\nkept too",
        "On " + std::string(280, 'x') + "\n" + std::string(30, 'y') + " wrote:\nkept too"},
       {"Ta\nFROM: Westway\nTo: Jo\nCc: Sam\nDATE: Monday", "Ta"},
+      // "wrote:" starting at character 299 of the line counts; at 300 it does not.
+      {"Ta\nOn " + std::string(296, 'x') + "wrote:\n> x", "Ta"},
+      {"Ta\nOn " + std::string(297, 'x') + "wrote:\n> x",
+       "Ta\nOn " + std::string(297, 'x') + "wrote:"},
+      {"Ta\nOn " + std::string(290, 'x') + "\n" + std::string(5, 'y') + "wrote:\n> x", "Ta"},
   };
   for (const auto& [text, expected] : cases) EXPECT_EQ(NewText(text), expected) << text;
 }
