@@ -10,6 +10,7 @@
 #include "tests/daemon/fake_clock.h"
 #include "tests/daemon/fake_mail.h"
 #include "tests/daemon/intake_stack.h"
+#include "tests/daemon/wal_log_vfs.h"
 
 namespace complaints {
 namespace {
@@ -64,6 +65,42 @@ class MailboxWatcherTest : public ::testing::Test {
   FakeReader* reader_ = nullptr;
   FakeSource source_;
 };
+
+// When the batch's commits cannot be flushed to disk, nothing leaves the inbox and the cursor
+// stays: after a power cut the messages are all still there to be taken in again.
+TEST_F(MailboxWatcherTest, NothingMovesWhenTheBatchCannotBeFlushed) {
+  testing::wal_log::Installed recording;  // before the store opens
+  auto stack = std::make_unique<testing::IntakeStack>("watcher_flush_test", "westway",
+                                                      MailSettings{}, clock_);
+  for (const char* name : {"a", "b"}) {
+    MailFacts f;
+    f.message_id = std::string(name) + "@example.org";
+    f.from = {"Resident", std::string(name) + "@example.org"};
+    f.subject = name;
+    f.new_text = "complaint text";
+    stack->reader.table[name] = f;
+    source_.Deliver(name);
+  }
+  testing::wal_log::fail_syncs = true;
+  for (int pass = 0; pass < 2; ++pass) {  // and the next pass refuses too
+    MailboxWatcher watcher(source_, *stack->store, *stack->intake, {});
+    Result<MailboxWatcher::Pass> result = watcher.RunOnce();
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().find("flush"), std::string::npos) << result.error();
+    EXPECT_EQ(source_.folders["INBOX"].size(), 2u);
+    EXPECT_TRUE(source_.folders["Processed"].empty());
+    EXPECT_TRUE(source_.folders["Quarantine"].empty());
+  }
+  testing::wal_log::fail_syncs = false;
+  Result<std::optional<FolderCursor>> cursor = Result<std::optional<FolderCursor>>::Error("unread");
+  ASSERT_TRUE(stack->store
+                  ->InTransaction([&](StoreTransaction& txn) {
+                    cursor = txn.GetCursor(source_.Name(), "INBOX");
+                    return cursor.status();
+                  })
+                  .ok());
+  EXPECT_FALSE(cursor->has_value()) << "the cursor moved past messages still in the inbox";
+}
 
 TEST_F(MailboxWatcherTest, NewMailBecomesCasesAndMovesOnlyAfterwards) {
   Deliver("a", "complaint");
