@@ -1,7 +1,8 @@
 // bench/parse: messages per second and MB/s parsing the SpamAssassin ham (2,750 real messages)
-// with complaintsd's parser, beside GMime 3 doing the same work (parse, decode the subject and
-// sender, find and decode the text parts to UTF-8), in the same run, from memory. Python's email
-// package is measured by parse_bench.py, which this program runs last.
+// with complaintsd's parser (as the daemon calls it, with the policy's reference pattern), beside
+// GMime 3 (parse, decode the subject and sender, decode the text parts to UTF-8) and beside GMime
+// plus the same HTML-to-text conversion for mail with no plain part (the job our parser does), in
+// the same run, from memory. Python's email package is measured by parse_bench.py, run last.
 //
 //   build/bench/parse/parse_bench [CORPUS_DIR]   (default ../shared/corpora/mime/spamassassin)
 #include <gmime/gmime.h>
