@@ -66,6 +66,28 @@ class SqliteCaseStoreTest : public ::testing::Test {
     return c;
   }
 
+  // Incoming message number i, distinct from every other number's.
+  static IncomingMessage NumberedMessage(int i) {
+    return IncomingMessage{"raw " + std::to_string(i),
+                           "hash-" + std::to_string(i),
+                           std::to_string(i) + "@example.org",
+                           Instant("2026-06-10T09:30:00Z"),
+                           "maildir:/x",
+                           7,
+                           static_cast<uint32_t>(i)};
+  }
+
+  static OutboxItem SampleOutboxItem() {
+    OutboxItem item;
+    item.kind = "ack-stage1";
+    item.envelope_from = "complaints@westway.example";
+    item.recipients = {"Jo@Example.org"};
+    item.message_id = "cd.x.1.sig@westway.example";
+    item.raw = "From: x\r\n\r\nbody";
+    item.next_attempt_at = Instant("2026-06-10T09:30:00Z");
+    return item;
+  }
+
   std::filesystem::path dir_;
 };
 
@@ -259,13 +281,7 @@ TEST_F(SqliteCaseStoreTest, IncomingMailIsStoredOnceByHashOrMessageId) {
 
 TEST_F(SqliteCaseStoreTest, CursorsAndOutbox) {
   auto store = std::move(SqliteCaseStore::Open(path())).value();
-  OutboxItem item;
-  item.kind = "ack-stage1";
-  item.envelope_from = "complaints@westway.example";
-  item.recipients = {"Jo@Example.org"};
-  item.message_id = "cd.x.1.sig@westway.example";
-  item.raw = "From: x\r\n\r\nbody";
-  item.next_attempt_at = Instant("2026-06-10T09:30:00Z");
+  OutboxItem item = SampleOutboxItem();
   ASSERT_TRUE(store
                   ->InTransaction([&](StoreTransaction& txn) -> Status {
                     if (Status s = txn.SetCursor("imap://h", "INBOX", {5, 10}); !s) return s;
@@ -339,13 +355,7 @@ TEST_F(SqliteCaseStoreTest, CommitsMadeTogetherReachTheDiskBeforeItReturns) {
   wal_log::Installed recording;
   auto store = std::move(SqliteCaseStore::Open(path())).value();
   const auto store_message = [&](int i) {
-    IncomingMessage m{"raw " + std::to_string(i),
-                      "hash-" + std::to_string(i),
-                      std::to_string(i) + "@example.org",
-                      Instant("2026-06-10T09:30:00Z"),
-                      "maildir:/x",
-                      7,
-                      static_cast<uint32_t>(i)};
+    const IncomingMessage m = NumberedMessage(i);
     return store->InTransaction(
         [&](StoreTransaction& txn) { return txn.StoreIncoming(m).status(); });
   };
@@ -383,13 +393,7 @@ TEST_F(SqliteCaseStoreTest, CommitsMadeTogetherReachTheDiskBeforeItReturns) {
 TEST_F(SqliteCaseStoreTest, AFailedFlushStopsIntakeAndSending) {
   wal_log::Installed recording;
   auto store = std::move(SqliteCaseStore::Open(path())).value();
-  OutboxItem ack;
-  ack.kind = "ack-stage1";
-  ack.envelope_from = "complaints@ha.example";
-  ack.recipients = {"jo@example.org"};
-  ack.message_id = "ack-1@ha.example";
-  ack.raw = "Subject: ack\r\n\r\nthanks\r\n";
-  ack.next_attempt_at = Instant("2026-06-10T09:30:00Z");
+  OutboxItem ack = SampleOutboxItem();
   wal_log::fail_syncs = true;
   bool ran = false;
   const Status first = store->CommitTogether([&] {
@@ -417,15 +421,7 @@ TEST_F(SqliteCaseStoreTest, AFailedFlushStopsIntakeAndSending) {
 // prepared-statement cache must not be shared unsafely.
 TEST_F(SqliteCaseStoreTest, ReadingFromAnotherThreadWhileWritingIsSafe) {
   auto store = std::move(SqliteCaseStore::Open(path())).value();
-  const auto message = [](int i) {
-    return IncomingMessage{"raw " + std::to_string(i),
-                           "hash-" + std::to_string(i),
-                           std::to_string(i) + "@example.org",
-                           Instant("2026-06-10T09:30:00Z"),
-                           "maildir:/x",
-                           7,
-                           static_cast<uint32_t>(i)};
-  };
+  const auto message = NumberedMessage;
   ASSERT_TRUE(store
                   ->InTransaction(
                       [&](StoreTransaction& txn) { return txn.StoreIncoming(message(0)).status(); })
