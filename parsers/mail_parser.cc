@@ -374,7 +374,10 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
         top.hasField("Content-Type") ? Lower(ct.type()) + "/" + Lower(ct.subtype()) : "text/plain";
     walker.Part(entity, depth);
   } catch (const std::exception& e) {
-    return R::Error(std::string("MIME structure cannot be read: ") + e.what());
+    // What the library says is for developers; staff read that the message is malformed.
+    return R::Error(
+        std::string("MIME structure cannot be read: the message is malformed (mimetic stopped: ") +
+        e.what() + ")");
   } catch (...) {
     return R::Error("MIME structure cannot be read");
   }
