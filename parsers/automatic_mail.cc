@@ -1,17 +1,9 @@
 #include "parsers/automatic_mail.h"
 
-#include <algorithm>
-#include <cctype>
+#include "parsers/ascii_case.h"
 
 namespace complaints {
 namespace {
-
-std::string Lower(std::string s) {  // ASCII: header names and the values compared are ASCII
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-  }
-  return s;
-}
 
 std::string Trim(const std::string& s) {
   const size_t a = s.find_first_not_of(" \t\r\n");
@@ -22,7 +14,7 @@ std::string Trim(const std::string& s) {
 // The Message-ID after "Message-ID:" or "Original-Message-ID:" in a report part.
 std::string OriginalId(const std::vector<std::string>& parts) {
   for (const std::string& part : parts) {
-    const std::string lower = Lower(part);
+    const std::string lower = LowerAscii(part);
     for (const char* key : {"original-message-id:", "\nmessage-id:"}) {
       size_t at = lower.find(key);
       if (at == std::string::npos && std::string(key) == "\nmessage-id:" &&
@@ -47,12 +39,12 @@ AutomaticVerdict DetectAutomatic(const std::vector<std::pair<std::string, std::s
                                  const std::vector<std::string>& report_parts) {
   auto found = [](const std::string& reason) { return AutomaticVerdict{true, reason, ""}; };
   for (const auto& [raw_name, raw_value] : headers) {
-    const std::string name = Lower(raw_name);
+    const std::string name = LowerAscii(raw_name);
     // Only these values are read: lowering every Received and DKIM header would cost more than
     // the rest of the check.
     const bool read_value = name == "auto-submitted" || name == "precedence" ||
                             name == "x-auto-response-suppress" || name == "return-path";
-    const std::string value = read_value ? Lower(Trim(raw_value)) : std::string();
+    const std::string value = read_value ? LowerAscii(Trim(raw_value)) : std::string();
     if (name == "auto-submitted" && !value.empty() && value.rfind("no", 0) != 0) {
       return found("Auto-Submitted: " + value);
     }
@@ -79,7 +71,7 @@ AutomaticVerdict DetectAutomatic(const std::vector<std::pair<std::string, std::s
     v.original_message_id = OriginalId(report_parts);
     return v;
   }
-  const std::string from = Lower(from_address);
+  const std::string from = LowerAscii(from_address);
   const std::string local = from.substr(0, from.find('@'));
   if (local == "mailer-daemon" || local == "postmaster" || local == "noreply" ||
       local == "no-reply" || local == "donotreply" || local == "do-not-reply") {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <utility>
 
+#include "parsers/ascii_case.h"
 #include "parsers/header_text.h"
 #include "parsers/mail_text.h"
 #include "parsers/tnef.h"
@@ -17,24 +18,6 @@ namespace complaints {
 namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// ASCII only, and without the C library's locale lookup per character: header names, MIME
-// types and the like are ASCII, and this runs over every header of every message.
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
 
 // How many MIME containers ("multipart/", any case) `text` declares, counting no further than
 // `stop_after`. Looks only at each '/', so it runs at memchr's speed.
@@ -86,7 +69,7 @@ std::string Param(const mimetic::FieldParamList& params, const std::string& name
   bool encoded = false;
   std::vector<std::pair<int, std::string>> pieces;
   for (const mimetic::FieldParam& p : params) {
-    const std::string key = Lower(p.name());
+    const std::string key = LowerAscii(p.name());
     if (key == name) {
       plain = p.value();
     } else if (key == name + "*") {
@@ -113,7 +96,7 @@ std::string Param(const mimetic::FieldParamList& params, const std::string& name
 }
 
 std::string DecodeBody(const std::string& body, const std::string& encoding) {
-  const std::string e = Lower(Trim(encoding));
+  const std::string e = LowerAscii(Trim(encoding));
   if (e == "base64") return DecodeBase64(body);
   if (e == "quoted-printable") return DecodeQuotedPrintable(body, false);
   return body;  // 7bit, 8bit, binary, or unknown (kept as it is)
@@ -160,10 +143,10 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
   // Const access only: mimetic's non-const accessors add a default field when one is missing.
   const mimetic::Header& h = std::as_const(entity).header();
   const mimetic::ContentType& ct = h.contentType();
-  std::string type = Lower(ct.type()) + "/" + Lower(ct.subtype());
+  std::string type = LowerAscii(ct.type()) + "/" + LowerAscii(ct.subtype());
   if (!h.hasField("Content-Type")) type = "text/plain";
   const std::string disposition =
-      h.hasField("Content-Disposition") ? Lower(h.contentDisposition().type()) : std::string();
+      h.hasField("Content-Disposition") ? LowerAscii(h.contentDisposition().type()) : std::string();
   std::string filename = h.hasField("Content-Disposition")
                              ? Param(h.contentDisposition().paramList(), "filename")
                              : std::string();
@@ -227,7 +210,7 @@ void Walker::Part(mimetic::MimeEntity& entity, int depth) {
     return;
   }
   if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef" ||
-      Lower(filename) == "winmail.dat") {
+      LowerAscii(filename) == "winmail.dat") {
     // Outlook's wrapper: what the resident attached (and sometimes the only copy of the text).
     Result<TnefContents> tnef = UnpackTnef(body);
     if (tnef) {
@@ -289,7 +272,7 @@ struct ReferenceMatcher {
 
 const ReferenceMatcher& MatcherFor(const std::string& pattern) {
   thread_local ReferenceMatcher matcher;
-  if (matcher.pattern != pattern || (!matcher.valid && matcher.prefix.empty())) {
+  if (matcher.pattern != pattern) {
     matcher = ReferenceMatcher{pattern, {}, LiteralPrefix(pattern), false};
     try {
       matcher.re = std::regex(pattern);
@@ -370,8 +353,8 @@ Result<ParsedMail> ParseAt(std::string_view raw, const std::string& pattern,
     if (headers.empty()) return R::Error("no header fields: this is not an email");
     const mimetic::Header& top = std::as_const(entity).header();
     const mimetic::ContentType& ct = top.contentType();
-    top_type =
-        top.hasField("Content-Type") ? Lower(ct.type()) + "/" + Lower(ct.subtype()) : "text/plain";
+    top_type = top.hasField("Content-Type") ? LowerAscii(ct.type()) + "/" + LowerAscii(ct.subtype())
+                                            : "text/plain";
     walker.Part(entity, depth);
   } catch (const std::exception& e) {
     // What the library says is for developers; staff read that the message is malformed.
@@ -430,7 +413,7 @@ std::optional<int> ZoneMinutes(const std::string& token) {
     if (hh > 23 || mm > 59) return std::nullopt;
     return (token[0] == '-' ? -1 : 1) * (hh * 60 + mm);
   }
-  const std::string z = Lower(token);
+  const std::string z = LowerAscii(token);
   if (z == "gmt" || z == "ut" || z == "utc" || z == "z") return 0;
   if (z == "bst") return 60;
   if (z == "cet") return 60;
@@ -489,7 +472,7 @@ std::optional<std::chrono::sys_seconds> ParseMailDate(std::string_view text) {
   int day = -1, month = -1, year = -1, hh = -1, mi = -1, ss = 0;
   std::optional<int> zone;
   for (const std::string& t : tokens) {
-    const std::string lt = Lower(t);
+    const std::string lt = LowerAscii(t);
     if (month < 0 && lt.size() >= 3) {
       for (size_t m = 0; m < kMonths.size(); ++m) {
         if (lt.compare(0, 3, kMonths[m]) == 0 && std::isalpha(static_cast<unsigned char>(lt[0]))) {

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "parsers/ascii_case.h"
+
 namespace complaints {
 namespace {
 
@@ -78,25 +80,6 @@ std::string_view Trim(std::string_view s) {
   return s.substr(a, b - a);
 }
 
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-// Whether `s` starts with `prefix` (lower case), ignoring the case of ASCII letters.
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (LowerAscii(s[i]) != prefix[i]) return false;
-  }
-  return true;
-}
-
-// Where `word` (lower case) first occurs in `s` ignoring case, or npos.
-size_t FindNoCase(std::string_view s, std::string_view word) {
-  for (size_t i = 0; i + word.size() <= s.size(); ++i) {
-    if (StartsWithNoCase(s.substr(i), word)) return i;
-  }
-  return std::string_view::npos;
-}
-
 // The lines of `text` as getline would give them: split at '\n', no empty last line.
 std::vector<std::string_view> Lines(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -114,26 +97,27 @@ bool IsHistoryStart(const std::vector<std::string_view>& lines, size_t i) {
   for (std::string_view marker :
        {"-----original message-----", "-------- original message", "-------- forwarded message",
         "---------- forwarded message", "begin forwarded"}) {
-    if (StartsWithNoCase(line, marker)) return true;
+    if (StartsWithIgnoringCase(line, marker)) return true;
   }
   if (line.substr(0, 1) == ">") return true;
   // "On Mon, 1 Jan 2026 at 10:00, Someone <a@b> wrote:" (possibly wrapped onto two lines), with
   // "wrote:" within 300 characters of the start.
-  if (StartsWithNoCase(line, "on ")) {
+  if (StartsWithIgnoringCase(line, "on ")) {
     constexpr size_t kWithin = 300;
-    const size_t wrote = FindNoCase(line.substr(0, kWithin + 5), "wrote:");
+    const size_t wrote = FindIgnoringCase(line.substr(0, kWithin + 5), "wrote:");
     if (wrote != std::string_view::npos && wrote < kWithin) return true;
     if (i + 1 < lines.size() && line.size() + 1 < kWithin) {
       const size_t room = kWithin - line.size() - 1;
-      const size_t next = FindNoCase(Trim(lines[i + 1]).substr(0, room + 5), "wrote:");
+      const size_t next = FindIgnoringCase(Trim(lines[i + 1]).substr(0, room + 5), "wrote:");
       if (next != std::string_view::npos && next < room) return true;
     }
   }
   // Outlook: "From: ..." followed within a few lines by "Sent:" or "Date:".
-  if (StartsWithNoCase(line, "from:")) {
+  if (StartsWithIgnoringCase(line, "from:")) {
     for (size_t k = i + 1; k < lines.size() && k <= i + 4; ++k) {
       const std::string_view next = Trim(lines[k]);
-      if (StartsWithNoCase(next, "sent:") || StartsWithNoCase(next, "date:")) return true;
+      if (StartsWithIgnoringCase(next, "sent:") || StartsWithIgnoringCase(next, "date:"))
+        return true;
     }
   }
   return false;
@@ -151,7 +135,7 @@ std::string TidyText(std::string_view text) {
     // Non-breaking spaces from HTML become plain ones (before trimming, so trailing ones go too).
     for (size_t p = 0; (p = t.find("\xC2\xA0", p)) != std::string::npos;) t.replace(p, 2, " ");
     while (!t.empty() && (t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.pop_back();
-    if (t.find_first_not_of(" \t\r") == std::string::npos) {
+    if (t.empty()) {  // blank: trimmed to nothing
       if (++blank > 1 || out.empty()) continue;
       out += '\n';
     } else {
