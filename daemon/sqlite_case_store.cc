@@ -882,11 +882,12 @@ Status SqliteCaseStore::CommitTogether(const std::function<void()>& work) {
   // A checkpoint meanwhile syncs the WAL before copying it into the database file and syncs that
   // file before the WAL is reused, so whatever is not in the WAL is already on disk.
   if (Status s = Exec(impl_->db, "PRAGMA synchronous = NORMAL"); !s) return s;
-  struct Restore {  // FULL again however `work` ends
-    Impl& impl;
-    ~Restore() { Exec(impl.db, "PRAGMA synchronous = FULL"); }
-  } restore{*impl_};
-  work();
+  try {
+    work();
+  } catch (...) {  // FULL again however `work` ends
+    Exec(impl_->db, "PRAGMA synchronous = FULL");
+    throw;
+  }
   Status flushed = Exec(impl_->db, "PRAGMA synchronous = FULL");
   if (!flushed) {  // a transaction left open: the setting cannot change, so neither can we
     impl_->flush_failure = "cannot flush the database to disk: " + flushed.error();
