@@ -1,4 +1,4 @@
-// The words in a message: HTML made readable (through gumbo, a real HTML5 parser), and the
+// The words in a message: HTML made readable (through libxml2's HTML parser), and the
 // sender's own new words separated from quoted history and signatures, which is what the
 // classifier reads. Pure functions.
 #pragma once
