@@ -68,7 +68,7 @@ void GmimeText(GMimeObject* parent, GMimeObject* part, gpointer data) {
 }
 
 // With `html_to_text`, a message with HTML and no plain text also has its HTML made readable by
-// the same converter complaintsd uses (gumbo): GMime has none, and a complaints mailbox needs the
+// the same converter complaintsd uses (libxml2): GMime has none, and a complaints mailbox needs the
 // words of HTML-only mail. Without it, this is GMime's own work alone.
 size_t ParseWithGmime(const std::vector<std::string>& messages, bool html_to_text) {
   size_t ok = 0, text = 0;
