@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 
+#include "parsers/utf8.h"
+
 namespace complaints {
 namespace {
 
@@ -47,14 +49,7 @@ std::string Cp1252(std::string_view bytes) {
   if (auto converted = Iconv(bytes, "WINDOWS-1252")) return *converted;
   // 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in windows-1252: read byte by byte as Latin-1.
   std::string out;
-  for (unsigned char c : bytes) {
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
+  for (unsigned char c : bytes) AppendUtf8(out, c);
   return out;
 }
 

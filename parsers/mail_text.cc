@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "parsers/ascii_case.h"
+#include "parsers/utf8.h"
 
 namespace complaints {
 namespace {
@@ -35,24 +36,6 @@ Kind KindOf(const xmlChar* tag) {
     if (name == block) return Kind::kBlock;
   }
   return Kind::kInline;
-}
-
-void AppendUtf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
 }
 
 struct SaxText {
@@ -130,12 +113,8 @@ void Characters(void* data, const xmlChar* chars, int length) {
 void Comment(void* data, const xmlChar*) { static_cast<SaxText*>(data)->bare_ampersand = false; }
 
 // U+0080 to U+009F as Windows-1252 means them, as HTML5 reads "&#146;" (a right quote) and as
-// mail that says ISO-8859-1 but was written in Windows-1252 intends. Zero: unassigned there.
-constexpr char16_t kC1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-                              0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-                              0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-                              0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
+// mail that says ISO-8859-1 but was written in Windows-1252 intends; the five it leaves undefined
+// are control characters with no meaning in text, and go.
 std::string WithoutC1Controls(const std::string& text) {
   if (text.find('\xC2') == std::string::npos) return text;
   std::string out;
@@ -147,8 +126,8 @@ std::string WithoutC1Controls(const std::string& text) {
       continue;
     }
     ++i;
-    const char16_t c = kC1[next - 0x80];
-    if (c != 0) AppendUtf8(out, c);  // else a control with no meaning in text: dropped
+    const char16_t c = Windows1252C1(next - 0x80);
+    if (c != 0) AppendUtf8(out, c);
   }
   return out;
 }
