@@ -15,6 +15,7 @@
 #include "daemon/digest.h"
 #include "parsers/classifier.h"
 #include "parsers/text_model.h"
+#include "parsers/word_model.h"
 
 namespace complaints {
 namespace {
@@ -136,6 +137,22 @@ Status TrainTextModel(const std::vector<TrainingExample>& examples,
     return Status::Error(std::string("fastText could not train: ") + e.what());
   }
   std::filesystem::remove(input, ec);
+  // The word model follows fastText's in the same file, trained on the same shuffled examples.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  pairs.reserve(order.size());
+  for (const TrainingExample* e : order) pairs.emplace_back(e->label, e->text);
+  WordModelSettings word_settings;
+  word_settings.seed = static_cast<uint32_t>(settings.seed);
+  Result<WordModel> words = WordModel::Train(pairs, word_settings);
+  if (!words) {
+    std::filesystem::remove(partial, ec);
+    return Status::Error("the word model could not be trained: " + words.error());
+  }
+  {
+    std::ofstream file(partial, std::ios::binary | std::ios::app);
+    file << words->Bytes();
+    if (!file.flush()) return Status::Error(partial.string() + ": cannot be written");
+  }
   std::filesystem::rename(partial, out, ec);  // a reader never sees half a model
   if (ec) return Status::Error(out_path + ": " + ec.message());
   return Status::Ok();

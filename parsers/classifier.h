@@ -16,7 +16,7 @@ inline constexpr const char* kClassifierLabels[] = {"complaint",       "comment"
 
 struct ClassifierSettings {
   // A message whose complaint probability reaches this is a complaint, whatever else is likelier.
-  double complaint_floor = 0.10;
+  double complaint_floor = 0.13;
   // Below this confidence (or when the floor above decided) the case is flagged for review.
   double review_below = 0.60;
 };

@@ -5,7 +5,10 @@
 #include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <sstream>
+
+#include "parsers/word_model.h"
 
 namespace complaints {
 namespace {
@@ -97,6 +100,14 @@ Result<std::shared_ptr<const TextModel>> TextModel::FromBytes(const std::string&
       return R::Error("a fastText model, but not a supervised classifier");
     }
     model->labels_ = model->model_->getDictionary()->nlabels();
+    const std::streamoff used = in.tellg();
+    if (used < 0) throw std::ios_base::failure("no position after the model");
+    const std::string_view rest = std::string_view(bytes).substr(8 + static_cast<size_t>(used));
+    if (!rest.empty()) {
+      Result<WordModel> words = WordModel::FromBytes(rest);
+      if (!words) return R::Error("after the fastText model: " + words.error());
+      model->words_ = std::make_unique<const WordModel>(std::move(*words));
+    }
   } catch (const std::exception& e) {
     return R::Error(std::string("the fastText model could not be read: ") + e.what());
   }
@@ -114,6 +125,15 @@ std::vector<LabelScore> TextModel::Scores(std::string_view text) const {
     std::string name = label.substr(std::min(label.size(), kLabelPrefix.size()));
     out.push_back({std::move(name), static_cast<double>(probability)});
   }
+  if (words_ == nullptr || out.empty()) return out;
+  std::map<std::string, double> mean;
+  for (const LabelScore& s : out) mean[s.label] += (1 - kWordModelShare) * s.probability;
+  for (const LabelScore& s : words_->Scores(text)) mean[s.label] += kWordModelShare * s.probability;
+  out.clear();
+  for (const auto& [label, probability] : mean) out.push_back({label, probability});
+  std::stable_sort(out.begin(), out.end(), [](const LabelScore& a, const LabelScore& b) {
+    return a.probability > b.probability;
+  });
   return out;
 }
 

@@ -17,6 +17,8 @@ class FastText;
 
 namespace complaints {
 
+class WordModel;
+
 struct LabelScore {
   std::string label;
   double probability = 0;
@@ -27,9 +29,11 @@ struct LabelScore {
 // Training and prediction both go through here, so they always agree.
 std::string ModelTokens(std::string_view text);
 
+// The classifier's model file: fastText's supervised model as its saveModel writes it, then, when
+// present, a WordModel's bytes (word_model.h). With both, a label's probability is the mean of the
+// two models' (kWordModelShare); a file with fastText's part alone still loads.
 class TextModel {
  public:
-  // `bytes` is a file written by fastText's saveModel (a supervised model).
   static Result<std::shared_ptr<const TextModel>> FromBytes(const std::string& bytes);
   ~TextModel();
   TextModel(const TextModel&) = delete;
@@ -38,10 +42,16 @@ class TextModel {
   // Every label the model knows, most likely first; probabilities sum to 1. Thread-safe.
   std::vector<LabelScore> Scores(std::string_view text) const;
   std::vector<std::string> Labels() const;
+  // Whether the file had the word model after fastText's.
+  bool HasWordModel() const { return words_ != nullptr; }
+
+  // How much the word model counts in the mean, when present (README, Classifying).
+  static constexpr double kWordModelShare = 0.5;
 
  private:
   TextModel();
   std::unique_ptr<fasttext::FastText> model_;
+  std::unique_ptr<const WordModel> words_;
   int labels_ = 0;
 };
 
