@@ -116,7 +116,8 @@ Result<std::shared_ptr<const TextModel>> TextModel::FromBytes(const std::string&
 }
 
 std::vector<LabelScore> TextModel::Scores(std::string_view text) const {
-  std::istringstream in(ModelTokens(text) + "\n");
+  const std::string tokens = ModelTokens(text);
+  std::istringstream in(tokens + "\n");
   std::vector<std::pair<fasttext::real, std::string>> predictions;
   model_->predictLine(in, predictions, labels_, 0.0);
   std::vector<LabelScore> out;
@@ -128,7 +129,9 @@ std::vector<LabelScore> TextModel::Scores(std::string_view text) const {
   if (words_ == nullptr || out.empty()) return out;
   std::map<std::string, double> mean;
   for (const LabelScore& s : out) mean[s.label] += (1 - kWordModelShare) * s.probability;
-  for (const LabelScore& s : words_->Scores(text)) mean[s.label] += kWordModelShare * s.probability;
+  for (const LabelScore& s : words_->ScoresOfTokens(tokens)) {
+    mean[s.label] += kWordModelShare * s.probability;
+  }
   out.clear();
   for (const auto& [label, probability] : mean) out.push_back({label, probability});
   std::stable_sort(out.begin(), out.end(), [](const LabelScore& a, const LabelScore& b) {

@@ -12,28 +12,31 @@ namespace {
 
 constexpr std::string_view kMagic = "CMPLWM01";
 
-// The text's words and adjacent word pairs ("a b": a word never holds a space), with counts.
-std::map<std::string, int> Terms(std::string_view text) {
-  const std::string tokens = ModelTokens(text);
+// The words of ModelTokens' output (separated by single spaces).
+std::vector<std::string_view> Words(std::string_view tokens) {
   std::vector<std::string_view> words;
-  std::string_view rest(tokens);
-  while (!rest.empty()) {
-    const size_t space = rest.find(' ');
-    const std::string_view word = rest.substr(0, space);
+  while (!tokens.empty()) {
+    const size_t space = tokens.find(' ');
+    const std::string_view word = tokens.substr(0, space);
     if (!word.empty()) words.push_back(word);
-    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space + 1);
+    tokens.remove_prefix(space == std::string_view::npos ? tokens.size() : space + 1);
   }
-  std::map<std::string, int> terms;
+  return words;
+}
+
+// Calls fn with each of the words and adjacent word pairs ("a b": a word never holds a space);
+// `pair` is the buffer pairs are written into.
+template <typename Fn>
+void ForEachTerm(const std::vector<std::string_view>& words, std::string& pair, Fn fn) {
   for (size_t i = 0; i < words.size(); ++i) {
-    ++terms[std::string(words[i])];
+    fn(words[i]);
     if (i + 1 < words.size()) {
-      std::string pair(words[i]);
+      pair.assign(words[i]);
       pair += ' ';
       pair += words[i + 1];
-      ++terms[std::move(pair)];
+      fn(std::string_view(pair));
     }
   }
-  return terms;
 }
 
 void PutU32(std::string& out, uint32_t v) {
@@ -88,15 +91,24 @@ struct Reader {
 
 }  // namespace
 
-WordModel::Sparse WordModel::Vector(std::string_view text) const {
+WordModel::Sparse WordModel::Vector(std::string_view tokens) const {
+  std::vector<uint32_t> found;
+  std::string pair;
+  ForEachTerm(Words(tokens), pair, [&](std::string_view term) {
+    const auto it = index_.find(term);
+    if (it != index_.end()) found.push_back(it->second);
+  });
+  std::sort(found.begin(), found.end());
   Sparse x;
   double norm = 0;
-  for (const auto& [term, count] : Terms(text)) {
-    const auto it = index_.find(term);
-    if (it == index_.end()) continue;
-    const float value = static_cast<float>((1 + std::log(count)) * idf_[it->second]);
-    x.emplace_back(it->second, value);
+  for (size_t i = 0; i < found.size();) {
+    size_t j = i;
+    while (j < found.size() && found[j] == found[i]) ++j;
+    const float value =
+        static_cast<float>((1 + std::log(static_cast<double>(j - i))) * idf_[found[i]]);
+    x.emplace_back(found[i], value);
     norm += static_cast<double>(value) * value;
+    i = j;
   }
   if (norm > 0) {
     const float scale = static_cast<float>(1 / std::sqrt(norm));
@@ -134,11 +146,15 @@ Result<WordModel> WordModel::Train(const std::vector<std::pair<std::string, std:
 
   // The vocabulary in sorted order (so the same examples give the same indices), with the number
   // of examples each term appears in.
-  std::vector<std::map<std::string, int>> terms;
-  std::map<std::string, uint32_t> df;
+  std::vector<std::string> tokens;
+  std::map<std::string, uint32_t, std::less<>> df;
+  std::string pair;
   for (const auto& e : examples) {
-    terms.push_back(Terms(e.second));
-    for (const auto& t : terms.back()) ++df[t.first];
+    tokens.push_back(ModelTokens(e.second));
+    std::set<std::string, std::less<>> seen;
+    ForEachTerm(Words(tokens.back()), pair, [&](std::string_view term) {
+      if (seen.emplace(term).second) ++df[std::string(term)];
+    });
   }
   const double n = static_cast<double>(examples.size());
   for (const auto& [term, count] : df) {
@@ -151,7 +167,7 @@ Result<WordModel> WordModel::Train(const std::vector<std::pair<std::string, std:
   std::vector<Sparse> xs;
   std::vector<size_t> ys;
   for (size_t i = 0; i < examples.size(); ++i) {
-    xs.push_back(m.Vector(examples[i].second));
+    xs.push_back(m.Vector(tokens[i]));
     ys.push_back(static_cast<size_t>(
         std::lower_bound(m.labels_.begin(), m.labels_.end(), examples[i].first) -
         m.labels_.begin()));
@@ -229,7 +245,11 @@ Result<WordModel> WordModel::FromBytes(std::string_view bytes) {
 }
 
 std::vector<LabelScore> WordModel::Scores(std::string_view text) const {
-  const std::vector<double> p = Probabilities(Vector(text));
+  return ScoresOfTokens(ModelTokens(text));
+}
+
+std::vector<LabelScore> WordModel::ScoresOfTokens(std::string_view tokens) const {
+  const std::vector<double> p = Probabilities(Vector(tokens));
   std::vector<LabelScore> out;
   for (size_t l = 0; l < labels_.size(); ++l) out.push_back({labels_[l], p[l]});
   std::stable_sort(out.begin(), out.end(), [](const LabelScore& a, const LabelScore& b) {

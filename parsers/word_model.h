@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,17 +37,24 @@ class WordModel {
 
   // Every label, most likely first; probabilities sum to 1. Thread-safe.
   std::vector<LabelScore> Scores(std::string_view text) const;
+  // The same for text already through ModelTokens (fastText's input: tokenised once for both).
+  std::vector<LabelScore> ScoresOfTokens(std::string_view tokens) const;
   const std::vector<std::string>& Labels() const { return labels_; }
   size_t Features() const { return idf_.size(); }
 
  private:
   using Sparse = std::vector<std::pair<uint32_t, float>>;
-  // The text's known features, TF-IDF weighted (1 + ln count) and scaled to unit length.
-  Sparse Vector(std::string_view text) const;
+  // The known features of ModelTokens' output, TF-IDF weighted (1 + ln count), unit length.
+  Sparse Vector(std::string_view tokens) const;
+  // Lookups by string_view, without building a string per word.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<double> Probabilities(const Sparse& x) const;
 
   std::vector<std::string> labels_;
-  std::unordered_map<std::string, uint32_t> index_;
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> index_;
   std::vector<float> idf_;
   std::vector<float> weights_;  // feature-major: weights_[feature * labels + label]
   std::vector<float> bias_;
