@@ -151,7 +151,11 @@ Status TrainTextModel(const std::vector<TrainingExample>& examples,
   {
     std::ofstream file(partial, std::ios::binary | std::ios::app);
     file << words->Bytes();
-    if (!file.flush()) return Status::Error(partial.string() + ": cannot be written");
+    file.close();
+    if (!file) {
+      std::filesystem::remove(partial, ec);
+      return Status::Error(partial.string() + ": cannot be written");
+    }
   }
   std::filesystem::rename(partial, out, ec);  // a reader never sees half a model
   if (ec) return Status::Error(out_path + ": " + ec.message());

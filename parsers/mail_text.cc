@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstddef>
+#include <exception>
 #include <new>
 #include <string_view>
 #include <vector>
@@ -28,9 +30,8 @@ Kind KindOf(const xmlChar* tag) {
   const std::string_view name(reinterpret_cast<const char*>(tag));
   if (name == "br") return Kind::kBreak;
   if (name == "li") return Kind::kItem;
-  if (name == "script" || name == "style" || name == "head" || name == "noscript") {
-    return Kind::kHidden;
-  }
+  // <noscript> is shown: a mail reader runs no scripts, so that is what the resident saw.
+  if (name == "script" || name == "style" || name == "head") return Kind::kHidden;
   for (std::string_view block : {"p", "div", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
                                  "ul", "ol", "blockquote", "pre", "hr", "title"}) {
     if (name == block) return Kind::kBlock;
@@ -39,13 +40,28 @@ Kind KindOf(const xmlChar* tag) {
 }
 
 struct SaxText {
+  htmlParserCtxtPtr context = nullptr;
+  std::exception_ptr failure;  // thrown in a callback: kept, the parse stopped, rethrown after
   std::string out;
   int hidden = 0;               // how many head, script, style or noscript elements we are inside
   bool bare_ampersand = false;  // the last text was an '&' that began no known reference
 };
 
-void Start(void* data, const xmlChar* name, const xmlChar** /*attributes*/) {
+// Runs a callback's work; an exception (out of memory) must not unwind through libxml2's C
+// frames, so it is kept, the parse stopped, and HtmlToText rethrows it.
+template <typename Fn>
+void Guarded(void* data, Fn fn) {
   auto* t = static_cast<SaxText*>(data);
+  if (t->failure) return;
+  try {
+    fn(*t);
+  } catch (...) {
+    t->failure = std::current_exception();
+    xmlStopParser(t->context);
+  }
+}
+
+void StartElement(SaxText* t, const xmlChar* name) {
   t->bare_ampersand = false;
   switch (KindOf(name)) {
     case Kind::kHidden:
@@ -63,8 +79,7 @@ void Start(void* data, const xmlChar* name, const xmlChar** /*attributes*/) {
   }
 }
 
-void End(void* data, const xmlChar* name) {
-  auto* t = static_cast<SaxText*>(data);
+void EndElement(SaxText* t, const xmlChar* name) {
   t->bare_ampersand = false;
   switch (KindOf(name)) {
     case Kind::kHidden:
@@ -85,6 +100,16 @@ void End(void* data, const xmlChar* name) {
 // the longest such entity the name starts with. Returns whether it did.
 bool CharacterReference(SaxText& t, std::string_view text) {
   if (!t.bare_ampersand) return false;
+  // libxml2 also passes a decoded "&amp;" as "&": the name must be in the source right after
+  // an '&', where the parser now stands ("&amp;copy" is "&copy", not a copyright sign).
+  const xmlParserInputPtr input = t.context->input;
+  const auto* at = reinterpret_cast<const char*>(input->cur);
+  const auto* base = reinterpret_cast<const char*>(input->base);
+  if (at == nullptr || base == nullptr || static_cast<size_t>(at - base) < text.size() + 1 ||
+      at[-static_cast<std::ptrdiff_t>(text.size()) - 1] != '&' ||
+      std::string_view(at - text.size(), text.size()) != text) {
+    return false;
+  }
   constexpr size_t kLongestName = 6;  // "middot", "frac12", "curren" ...
   for (size_t length = std::min(text.size(), kLongestName); length >= 2; --length) {
     const std::string name(text.substr(0, length));
@@ -98,8 +123,7 @@ bool CharacterReference(SaxText& t, std::string_view text) {
   return false;
 }
 
-void Characters(void* data, const xmlChar* chars, int length) {
-  auto* t = static_cast<SaxText*>(data);
+void Text(SaxText* t, const xmlChar* chars, int length) {
   const std::string_view text(reinterpret_cast<const char*>(chars), static_cast<size_t>(length));
   if (t->hidden > 0) return;
   if (CharacterReference(*t, text)) {
@@ -110,7 +134,20 @@ void Characters(void* data, const xmlChar* chars, int length) {
   t->bare_ampersand = text == "&";
 }
 
+void Start(void* data, const xmlChar* name, const xmlChar** /*attributes*/) {
+  Guarded(data, [&](SaxText& t) { StartElement(&t, name); });
+}
+void End(void* data, const xmlChar* name) {
+  Guarded(data, [&](SaxText& t) { EndElement(&t, name); });
+}
+void Characters(void* data, const xmlChar* chars, int length) {
+  Guarded(data, [&](SaxText& t) { Text(&t, chars, length); });
+}
+// Anything else between an '&' and a name ends the chance of a reference.
 void Comment(void* data, const xmlChar*) { static_cast<SaxText*>(data)->bare_ampersand = false; }
+void Instruction(void* data, const xmlChar*, const xmlChar*) {
+  static_cast<SaxText*>(data)->bare_ampersand = false;
+}
 
 // U+0080 to U+009F as Windows-1252 means them, as HTML5 reads "&#146;" (a right quote) and as
 // mail that says ISO-8859-1 but was written in Windows-1252 intends; the five it leaves undefined
@@ -227,9 +264,11 @@ std::string HtmlToText(std::string_view html) {
   sax->characters = Characters;
   sax->ignorableWhitespace = Characters;
   sax->comment = Comment;
+  sax->processingInstruction = Instruction;
   xmlFree(context->sax);
   context->sax = sax;
   SaxText text;
+  text.context = context;
   context->userData = &text;
   // The text is UTF-8 already (the parser converted it): a <meta> naming another charset must not
   // make libxml2 decode it again. Parse errors are neither printed nor kept; no network.
@@ -240,6 +279,7 @@ std::string HtmlToText(std::string_view html) {
       htmlCtxtReadMemory(context, html.data(), static_cast<int>(size), nullptr, "UTF-8", kOptions);
   if (document != nullptr) xmlFreeDoc(document);  // none is built without tree callbacks
   htmlFreeParserCtxt(context);
+  if (text.failure) std::rethrow_exception(text.failure);
   return TidyText(WithoutC1Controls(text.out));
 }
 

@@ -2,6 +2,7 @@
 
 #include <fasttext/fasttext.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -106,6 +107,11 @@ Result<std::shared_ptr<const TextModel>> TextModel::FromBytes(const std::string&
     if (!rest.empty()) {
       Result<WordModel> words = WordModel::FromBytes(rest);
       if (!words) return R::Error("after the fastText model: " + words.error());
+      std::vector<std::string> theirs = model->Labels();
+      std::sort(theirs.begin(), theirs.end());
+      if (words->Labels() != theirs) {  // both sorted
+        return R::Error("after the fastText model: a word model for other labels");
+      }
       model->words_ = std::make_unique<const WordModel>(std::move(*words));
     }
   } catch (const std::exception& e) {

@@ -11,6 +11,8 @@ namespace complaints {
 namespace {
 
 constexpr std::string_view kMagic = "CMPLWM01";
+constexpr float kLargestIdf = 100;  // ln(n + 1) + 1 reaches it only past 10^42 examples
+constexpr float kLargestWeight = 1e4;
 
 // The words of ModelTokens' output (separated by single spaces).
 std::vector<std::string_view> Words(std::string_view tokens) {
@@ -127,6 +129,10 @@ std::vector<double> WordModel::Probabilities(const Sparse& x) const {
   const double top = *std::max_element(z.begin(), z.end());
   double sum = 0;
   for (double& v : z) sum += (v = std::exp(v - top));
+  if (!std::isfinite(sum) || sum <= 0) {  // cannot happen with checked weights: a backstop
+    std::fill(z.begin(), z.end(), 1.0 / static_cast<double>(labels));
+    return z;
+  }
   for (double& v : z) v /= sum;
   return z;
 }
@@ -226,7 +232,11 @@ Result<WordModel> WordModel::FromBytes(std::string_view bytes) {
   const uint32_t labels = in.U32();
   if (labels < 2 || labels > 64)
     return R::Error("a word model with " + std::to_string(labels) + " labels");
-  for (uint32_t l = 0; l < labels && !in.bad; ++l) m.labels_.push_back(in.String());
+  for (uint32_t l = 0; l < labels && !in.bad; ++l) {
+    m.labels_.push_back(in.String());
+    // Train writes them sorted and distinct (it looks labels up by binary search).
+    if (l > 0 && !(m.labels_[l - 1] < m.labels_[l])) in.bad = true;
+  }
   for (uint32_t l = 0; l < labels && !in.bad; ++l) m.bias_.push_back(in.F32());
   const uint32_t features = in.U32();
   // Each feature takes at least 4 + 4 + 4 * labels bytes: a count the bytes cannot hold is damage.
@@ -241,6 +251,14 @@ Result<WordModel> WordModel::FromBytes(std::string_view bytes) {
     for (uint32_t l = 0; l < labels; ++l) m.weights_.push_back(in.F32());
   }
   if (in.bad || !in.bytes.empty()) return R::Error("the word model is cut short or damaged");
+  // Values training cannot give would make scores overflow into NaN: smoothed IDF lies in
+  // [1, ln(n + 1) + 1], and weights stay small.
+  const auto wild = [](float v) { return std::fabs(v) > kLargestWeight; };
+  if (std::any_of(m.idf_.begin(), m.idf_.end(), [](float v) { return v < 1 || v > kLargestIdf; }) ||
+      std::any_of(m.weights_.begin(), m.weights_.end(), wild) ||
+      std::any_of(m.bias_.begin(), m.bias_.end(), wild)) {
+    return R::Error("the word model holds values training cannot give: damaged");
+  }
   return m;
 }
 

@@ -13,6 +13,7 @@
 #include "daemon/ctl_classify.h"
 #include "parsers/classifier.h"
 #include "parsers/text_model.h"
+#include "parsers/word_model.h"
 
 namespace complaints {
 namespace {
@@ -79,6 +80,13 @@ TEST(TextModelTest, RefusesWhatIsNotAModel) {
       TextModel::FromBytes(whole.substr(0, whole.size() - 3));
   ASSERT_FALSE(damaged.ok());
   EXPECT_NE(damaged.error().find("after the fastText model"), std::string::npos) << damaged.error();
+  // A word model for other labels than fastText's is refused, not mixed in.
+  Result<WordModel> other = WordModel::Train({{"a", "one"}, {"b", "two"}});
+  ASSERT_TRUE(other.ok());
+  Result<std::shared_ptr<const TextModel>> mixed =
+      TextModel::FromBytes(whole.substr(0, words) + other->Bytes());
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_NE(mixed.error().find("other labels"), std::string::npos) << mixed.error();
   Result<std::shared_ptr<const TextModel>> missing = LoadTextModelFile("/nonexistent/model.bin");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().find("complaintsctl classifier train"), std::string::npos);

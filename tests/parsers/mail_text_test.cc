@@ -15,12 +15,13 @@ TEST(HtmlToTextTest, BlocksBreaksAndListsBecomeLines) {
             "First\n\nSecond\nline\n\n- one\n\n- two\n\nafter");
 }
 
-TEST(HtmlToTextTest, HeadScriptStyleAndNoscriptAreNotText) {
+// A mail reader runs no scripts: <noscript> is what the resident saw, and is kept.
+TEST(HtmlToTextTest, HeadScriptAndStyleAreNotTextButNoscriptIs) {
   EXPECT_EQ(HtmlToText("<html><head><title>Inbox</title><style>p{color:red}</style>"
-                       "<script>var x = '<p>no</p>';</script></head><body>The lift is broken"
-                       "<noscript><script src=\"ad.js\"></script>Enable JavaScript</noscript>"
+                       "<script>var x = '<p>no</p>';</script></head><body>The lift is broken."
+                       "<noscript><script src=\"ad.js\"></script> Enable images</noscript>"
                        "<script>alert(1)</script></body></html>"),
-            "The lift is broken");
+            "The lift is broken. Enable images");
 }
 
 TEST(HtmlToTextTest, CharacterReferencesAreDecoded) {
@@ -35,6 +36,11 @@ TEST(HtmlToTextTest, CharacterReferencesAreDecoded) {
 TEST(HtmlToTextTest, OldEntitiesWithoutSemicolonAreDecoded) {
   EXPECT_EQ(HtmlToText("<p>Unsubscribe&nbsp|&nbspHelp &copy 2002 &amp AT&T &bogus</p>"),
             "Unsubscribe | Help \xC2\xA9 2002 & AT&T &bogus");
+  // An escaped ampersand is text: "&amp;copy" is "&copy", and a link written out stays whole.
+  EXPECT_EQ(HtmlToText("<p>a &amp;copy b &amp;amp; &amp;lt;b&amp;gt; &#38;pound5 &#x26;reg</p>"),
+            "a &copy b &amp; &lt;b&gt; &pound5 &reg");
+  EXPECT_EQ(HtmlToText("<p>https://example.org/?a=1&amp;region=uk&amp;para=2</p>"),
+            "https://example.org/?a=1&region=uk&para=2");
   // Only the old Latin-1 ones: "&hellip" without its semicolon stays as written.
   EXPECT_EQ(HtmlToText("<p>wait&hellip and &hellip;</p>"), "wait&hellip and \xE2\x80\xA6");
 }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -91,6 +92,34 @@ TEST(WordModelTest, DamagedBytesAreErrorsNotCrashes) {
   std::string huge = bytes;
   huge[8] = '\x7F';  // the label count
   EXPECT_FALSE(WordModel::FromBytes(huge).ok());
+}
+
+// Values no training gives (an IDF near FLT_MAX, labels out of order) are damage: they would make
+// scores NaN or labels ambiguous.
+TEST(WordModelTest, ValuesTrainingCannotGiveAreRefused) {
+  const std::string bytes = WordModel::Train(Examples())->Bytes();
+  // After the magic, the label count and the labels ("complaint", "compliment",
+  // "service_request"), the biases, the feature count: the first term, then its IDF.
+  size_t at = 8 + 4;
+  for (const char* label : {"complaint", "compliment", "service_request"})
+    at += 4 + std::strlen(label);
+  at += 3 * 4 + 4;
+  const uint32_t term = static_cast<unsigned char>(bytes[at]);
+  at += 4 + term;
+  std::string huge_idf = bytes;
+  const float big = 3e38f;
+  std::memcpy(&huge_idf[at], &big, 4);
+  Result<WordModel> damaged = WordModel::FromBytes(huge_idf);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.error().find("training cannot give"), std::string::npos) << damaged.error();
+
+  // "complaint" starts at byte 16 and "compliment" at 29: swapping their sixth letters gives
+  // "compliint" before "complament", out of order.
+  std::string swapped = bytes;
+  ASSERT_EQ(swapped.substr(16, 9), "complaint");
+  ASSERT_EQ(swapped.substr(29, 10), "compliment");
+  std::swap(swapped[16 + 5], swapped[29 + 5]);
+  EXPECT_FALSE(WordModel::FromBytes(swapped).ok());
 }
 
 TEST(WordModelTest, NeedsTwoLabels) {
