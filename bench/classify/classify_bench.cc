@@ -1,7 +1,8 @@
-// bench/classify: texts per second on one core through complaintsd's classifier (the fastText
-// model, the cue rules and the Code's bias), beside the peer: fastText's own predictLine on the
-// same texts already split into words (what `fasttext predict` does per line), and the cue rules
-// alone. Also the model's size and load time. Texts: the development sets in
+// bench/classify: texts per second on one core through complaintsd's classifier (fastText and
+// the word model, the cue rules and the Code's bias), beside the peer: fastText's own predictLine
+// (reading the fastText part of the same model file) on the same texts already split into words
+// (what `fasttext predict` does per line), and the cue rules alone. Also the model's size and load
+// time. Texts: the development sets in
 // ../shared/corpora/classify (about 11,000), else the project's own corpus.
 //
 //   build/bench/classify/classify_bench [MODEL] [SHARED_DIR]
@@ -100,8 +101,8 @@ int main(int argc, char** argv) {
   });
   const double n = static_cast<double>(texts.size());
   std::printf("%-44s %9.0f texts/s  (%zu labelled complaint)\n",
-              "complaintsd Classify (model + rules + bias)", n / ours, complaints);
-  std::printf("%-44s %9.0f texts/s\n", "complaintsd TextModel::Scores (model only)",
+              "complaintsd Classify (models + rules + bias)", n / ours, complaints);
+  std::printf("%-44s %9.0f texts/s\n", "complaintsd TextModel::Scores (models only)",
               n / model_only);
   std::printf("%-44s %9.0f texts/s\n", "complaintsd cue rules alone", n / rules);
   std::printf("%-44s %9.0f texts/s\n", "fastText predictLine (peer, pre-split)", n / peer);
