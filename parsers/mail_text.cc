@@ -43,8 +43,7 @@ struct SaxText {
   htmlParserCtxtPtr context = nullptr;
   std::exception_ptr failure;  // thrown in a callback: kept, the parse stopped, rethrown after
   std::string out;
-  int hidden = 0;               // how many head, script, style or noscript elements we are inside
-  bool bare_ampersand = false;  // the last text was an '&' that began no known reference
+  int hidden = 0;  // how many head, script or style elements we are inside
 };
 
 // Runs a callback's work; an exception (out of memory) must not unwind through libxml2's C
@@ -61,37 +60,22 @@ void Guarded(void* data, Fn fn) {
   }
 }
 
-void StartElement(SaxText* t, const xmlChar* name) {
-  t->bare_ampersand = false;
-  switch (KindOf(name)) {
-    case Kind::kHidden:
-      ++t->hidden;
-      break;
-    case Kind::kBreak:
-    case Kind::kBlock:
-      if (t->hidden == 0) t->out += '\n';
-      break;
-    case Kind::kItem:
-      if (t->hidden == 0) t->out += "\n- ";
-      break;
-    case Kind::kInline:
-      break;
+// Blocks and list items start on a line of their own and end it; <br> only breaks it.
+void StartElement(SaxText& t, const xmlChar* name) {
+  const Kind kind = KindOf(name);
+  if (kind == Kind::kHidden) {
+    ++t.hidden;
+  } else if (t.hidden == 0 && kind != Kind::kInline) {
+    t.out += kind == Kind::kItem ? "\n- " : "\n";
   }
 }
 
-void EndElement(SaxText* t, const xmlChar* name) {
-  t->bare_ampersand = false;
-  switch (KindOf(name)) {
-    case Kind::kHidden:
-      if (t->hidden > 0) --t->hidden;
-      break;
-    case Kind::kBlock:
-    case Kind::kItem:
-      if (t->hidden == 0) t->out += '\n';
-      break;
-    case Kind::kBreak:
-    case Kind::kInline:
-      break;
+void EndElement(SaxText& t, const xmlChar* name) {
+  const Kind kind = KindOf(name);
+  if (kind == Kind::kHidden) {
+    if (t.hidden > 0) --t.hidden;
+  } else if (t.hidden == 0 && (kind == Kind::kBlock || kind == Kind::kItem)) {
+    t.out += '\n';
   }
 }
 
@@ -99,9 +83,10 @@ void EndElement(SaxText* t, const xmlChar* name) {
 // "&nbspHelp"); libxml2 2.9 passes them on as "&" and then the name, which is when this decodes
 // the longest such entity the name starts with. Returns whether it did.
 bool CharacterReference(SaxText& t, std::string_view text) {
-  if (!t.bare_ampersand) return false;
-  // libxml2 also passes a decoded "&amp;" as "&": the name must be in the source right after
-  // an '&', where the parser now stands ("&amp;copy" is "&copy", not a copyright sign).
+  if (t.out.empty() || t.out.back() != '&') return false;
+  // The name must stand in the source right after an '&', where the parser now is: libxml2 also
+  // passes a decoded "&amp;" as "&" ("&amp;copy" is "&copy", not a copyright sign), and text after
+  // a tag or a comment does not follow an '&'.
   const xmlParserInputPtr input = t.context->input;
   const auto* at = reinterpret_cast<const char*>(input->cur);
   const auto* base = reinterpret_cast<const char*>(input->base);
@@ -123,30 +108,19 @@ bool CharacterReference(SaxText& t, std::string_view text) {
   return false;
 }
 
-void Text(SaxText* t, const xmlChar* chars, int length) {
+void Text(SaxText& t, const xmlChar* chars, int length) {
   const std::string_view text(reinterpret_cast<const char*>(chars), static_cast<size_t>(length));
-  if (t->hidden > 0) return;
-  if (CharacterReference(*t, text)) {
-    t->bare_ampersand = false;
-    return;
-  }
-  t->out += text;
-  t->bare_ampersand = text == "&";
+  if (t.hidden == 0 && !CharacterReference(t, text)) t.out += text;
 }
 
 void Start(void* data, const xmlChar* name, const xmlChar** /*attributes*/) {
-  Guarded(data, [&](SaxText& t) { StartElement(&t, name); });
+  Guarded(data, [&](SaxText& t) { StartElement(t, name); });
 }
 void End(void* data, const xmlChar* name) {
-  Guarded(data, [&](SaxText& t) { EndElement(&t, name); });
+  Guarded(data, [&](SaxText& t) { EndElement(t, name); });
 }
 void Characters(void* data, const xmlChar* chars, int length) {
-  Guarded(data, [&](SaxText& t) { Text(&t, chars, length); });
-}
-// Anything else between an '&' and a name ends the chance of a reference.
-void Comment(void* data, const xmlChar*) { static_cast<SaxText*>(data)->bare_ampersand = false; }
-void Instruction(void* data, const xmlChar*, const xmlChar*) {
-  static_cast<SaxText*>(data)->bare_ampersand = false;
+  Guarded(data, [&](SaxText& t) { Text(t, chars, length); });
 }
 
 // U+0080 to U+009F as Windows-1252 means them, as HTML5 reads "&#146;" (a right quote) and as
@@ -263,8 +237,6 @@ std::string HtmlToText(std::string_view html) {
   sax->endElement = End;
   sax->characters = Characters;
   sax->ignorableWhitespace = Characters;
-  sax->comment = Comment;
-  sax->processingInstruction = Instruction;
   xmlFree(context->sax);
   context->sax = sax;
   SaxText text;
