@@ -84,11 +84,12 @@ std::vector<TrainingExample> ReadLabelledSet(const std::string& path) {
   return rows;
 }
 
-bool HeldOut(const std::string& text, int percent) {
-  const std::string h = Sha256Hex(text);
-  const unsigned long bucket = std::strtoul(h.substr(0, 8).c_str(), nullptr, 16) % 100;
-  return static_cast<int>(bucket) < percent;
+int TextBucket(const std::string& text, int buckets) {
+  const unsigned long hash = std::strtoul(Sha256Hex(text).substr(0, 8).c_str(), nullptr, 16);
+  return static_cast<int>(hash % static_cast<unsigned long>(buckets));
 }
+
+bool HeldOut(const std::string& text, int percent) { return TextBucket(text, 100) < percent; }
 
 Status TrainTextModel(const std::vector<TrainingExample>& examples,
                       const TrainingSettings& settings, const std::string& out_path) {

@@ -31,6 +31,10 @@ std::vector<TrainingExample> ReadLabelledSet(const std::string& path);
 // slice never changes as examples are added elsewhere. `percent` in 0..100.
 bool HeldOut(const std::string& text, int percent);
 
+// The stable bucket, 0 to buckets - 1, a hash of the text puts it in: HeldOut's slice and the
+// folds of `classifier train --folds` are both chosen by it.
+int TextBucket(const std::string& text, int buckets);
+
 struct TrainingSettings {
   int epoch = 30;
   double learning_rate = 0.5;

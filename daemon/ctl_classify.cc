@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,7 +12,6 @@
 
 #include "daemon/classifier_training.h"
 #include "daemon/command_line.h"
-#include "daemon/digest.h"
 #include "daemon/sqlite_case_store.h"
 #include "parsers/classifier.h"
 #include "parsers/mail_parser.h"
@@ -92,12 +90,8 @@ Result<std::string> CrossValidate(const std::vector<TrainingExample>& all, int f
   std::vector<std::pair<std::string, std::string>> pairs;
   for (int k = 0; k < folds; ++k) {
     std::vector<TrainingExample> train, held;
-    for (const TrainingExample& e : all) {
-      const unsigned long bucket =
-          std::strtoul(Sha256Hex(e.text).substr(0, 8).c_str(), nullptr, 16);
-      (static_cast<int>(bucket % static_cast<unsigned long>(folds)) == k ? held : train)
-          .push_back(e);
-    }
+    for (const TrainingExample& e : all)
+      (TextBucket(e.text, folds) == k ? held : train).push_back(e);
     if (Status s = TrainTextModel(train, TrainingSettings{}, scratch); !s) {
       return Result<std::string>::Error(s.error());
     }
