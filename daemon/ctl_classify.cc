@@ -26,6 +26,17 @@ nlohmann::json Verdict(const CueVerdict& v) {
           {"cues", v.cues}};
 }
 
+// The models' whole distribution for a text and the rules' own verdict, for study.
+void AddScores(nlohmann::json& v, const TextModel& model, const std::string& text) {
+  for (const LabelScore& s : model.Scores(text)) v["scores"][s.label] = s.probability;
+  const CueVerdict rules = ClassifyByCues("", text);
+  v["rules"] = {{"label", rules.label}, {"confidence", rules.confidence}};
+}
+
+std::string Dump(const nlohmann::json& v) {
+  return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // The set's own labels, and ours mapped onto them (see ../shared/corpora/README.md): complaint vs
 // anything else; comment (a suggestion) vs anything else; compliment vs complaint, where anything
 // of ours that is not praise counts as the complaint side (those answers are criticism).
@@ -81,12 +92,14 @@ constexpr const char* kTrainUsage =
     "  --holdout  keep this share of the examples out of training and report on it\n"
     "  --folds    cross-validate first: train K models, each without one K-th of the examples\n"
     "             (chosen by a hash of the text), and report on every example from the model\n"
-    "             that did not see it; then train FILE on everything\n";
+    "             that did not see it; then train FILE on everything\n"
+    "  --scores   with --folds: write each example's out-of-fold scores to this file, one JSON\n"
+    "             line each (label, the models' distribution, the rules' verdict, our label)\n";
 
 // Cross-validation: every example is classified by a model trained without it. Returns the
 // report, or an error.
 Result<std::string> CrossValidate(const std::vector<TrainingExample>& all, int folds,
-                                  const std::string& scratch) {
+                                  const std::string& scratch, std::ostream* scores) {
   std::vector<std::pair<std::string, std::string>> pairs;
   for (int k = 0; k < folds; ++k) {
     std::vector<TrainingExample> train, held;
@@ -101,6 +114,11 @@ Result<std::string> CrossValidate(const std::vector<TrainingExample>& all, int f
     if (!model) return Result<std::string>::Error(model.error());
     for (const TrainingExample& e : held) {
       pairs.push_back({e.label, Classify(model->get(), "", e.text).label});
+      if (scores) {
+        nlohmann::json v = {{"gold", e.label}, {"label", pairs.back().second}};
+        AddScores(v, **model, e.text);
+        *scores << Dump(v) << '\n';
+      }
     }
   }
   std::map<std::string, double> recall;
@@ -152,11 +170,18 @@ int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
     if (!p) return fail(p.error(), 2);
     percent = static_cast<int>(*p);
   }
+  if (line.Get("scores") && !line.Get("folds")) return fail("--scores needs --folds", 2);
   if (auto folds = line.Get("folds")) {
     if (percent > 0) return fail("--holdout and --folds are two ways to measure: give one", 2);
     Result<long> k = ParseWholeNumber(*folds, "--folds", 2, 20);
     if (!k) return fail(k.error(), 2);
-    Result<std::string> report = CrossValidate(all, static_cast<int>(*k), *target + ".fold");
+    std::ofstream scores;
+    if (auto path = line.Get("scores")) {
+      scores.open(*path, std::ios::trunc);
+      if (!scores) return fail(*path + ": cannot be written", 2);
+    }
+    Result<std::string> report = CrossValidate(all, static_cast<int>(*k), *target + ".fold",
+                                               scores.is_open() ? &scores : nullptr);
     if (!report) return fail(report.error(), 1);
     out << *report;
   }
@@ -200,8 +225,8 @@ int RunClassifierCommand(const std::vector<std::string>& args, std::ostream& out
     (args.empty() || args[0] == "--help" ? out : err) << kTrainUsage;
     return args.empty() || args[0] != "--help" ? 2 : 0;
   }
-  Result<CommandLine> line = CommandLine::Parse({args.begin() + 1, args.end()},
-                                                {{"out", "corpus", "db", "holdout", "folds"}, {}});
+  Result<CommandLine> line = CommandLine::Parse(
+      {args.begin() + 1, args.end()}, {{"out", "corpus", "db", "holdout", "folds", "scores"}, {}});
   if (!line) {
     err << "complaintsctl classifier train: " << line.error() << '\n';
     return 2;
@@ -236,12 +261,8 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
     const bool scores = line->Has("scores");
     for (std::string text; std::getline(std::cin, text);) {
       nlohmann::json v = Verdict(Classify(model.get(), "", text));
-      if (scores && model) {  // the model's whole distribution and the rules' own verdict
-        for (const LabelScore& s : model->Scores(text)) v["scores"][s.label] = s.probability;
-        const CueVerdict rules = ClassifyByCues("", text);
-        v["rules"] = {{"label", rules.label}, {"confidence", rules.confidence}};
-      }
-      out << v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      if (scores && model) AddScores(v, *model, text);
+      out << Dump(v) << '\n';
     }
     return 0;
   }
@@ -264,7 +285,7 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
     }
     nlohmann::json v = Verdict(Classify(model.get(), mail->subject, mail->new_text));
     v["file"] = file;
-    out << v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    out << Dump(v) << '\n';
   }
   return code;
 }

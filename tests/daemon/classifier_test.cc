@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -200,8 +202,9 @@ TEST_F(ClassifierTest, CrossValidationReportsEveryExampleOnce) {
   corpus.close();
   const std::string model = (dir_ / "cv.bin").string();
   std::ostringstream out, err;
+  const std::string scores = (dir_ / "scores.jsonl").string();
   ASSERT_EQ(RunClassifierCommand({"train", "--corpus", (dir_ / "small.tsv").string(), "--out",
-                                  model, "--folds", "3"},
+                                  model, "--folds", "3", "--scores", scores},
                                  out, err),
             0)
       << err.str();
@@ -217,6 +220,24 @@ TEST_F(ClassifierTest, CrossValidationReportsEveryExampleOnce) {
   EXPECT_TRUE(std::filesystem::exists(model));
   EXPECT_FALSE(std::filesystem::exists(model + ".fold"));
 
+  // --scores: one line per example, from the model that did not see it, whose distribution and
+  // rules' verdict give back the label that the report counted.
+  std::ifstream lines(scores);
+  std::map<std::string, int> gold;
+  int agreeing = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json v = nlohmann::json::parse(line);
+    ++gold[v.at("gold").get<std::string>()];
+    double sum = 0;
+    for (const auto& [label, p] : v.at("scores").items()) sum += p.get<double>();
+    EXPECT_NEAR(sum, 1.0, 1e-3) << line;
+    EXPECT_TRUE(v.at("rules").contains("label") && v.at("rules").contains("confidence")) << line;
+    agreeing += v.at("gold") == v.at("label");
+  }
+  EXPECT_EQ(gold, (std::map<std::string, int>{
+                      {"complaint", 12}, {"compliment", 12}, {"service_request", 12}}));
+  EXPECT_GE(agreeing, 30);
+
   std::ostringstream out2, err2;
   EXPECT_EQ(RunClassifierCommand({"train", "--out", model, "--folds", "3", "--holdout", "20"}, out2,
                                  err2),
@@ -224,6 +245,15 @@ TEST_F(ClassifierTest, CrossValidationReportsEveryExampleOnce) {
   EXPECT_NE(err2.str().find("give one"), std::string::npos) << err2.str();
   std::ostringstream out3, err3;
   EXPECT_EQ(RunClassifierCommand({"train", "--out", model, "--folds", "1"}, out3, err3), 2);
+  std::ostringstream out4, err4;
+  EXPECT_EQ(RunClassifierCommand({"train", "--out", model, "--scores", scores}, out4, err4), 2);
+  EXPECT_NE(err4.str().find("--scores needs --folds"), std::string::npos) << err4.str();
+  std::ostringstream out5, err5;
+  EXPECT_EQ(RunClassifierCommand({"train", "--out", model, "--folds", "3", "--scores",
+                                  (dir_ / "no-such-dir" / "s.jsonl").string()},
+                                 out5, err5),
+            2);
+  EXPECT_NE(err5.str().find("cannot be written"), std::string::npos) << err5.str();
 }
 
 // The stricter measure of the same requirement: every example of the corpus classified by a model
