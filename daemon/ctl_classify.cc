@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -49,7 +50,8 @@ std::string Mapped(const std::set<std::string>& labels, const std::string& ours)
   return ours;
 }
 
-int Eval(const std::string& path, const TextModel* model, std::ostream& out, std::ostream& err) {
+int Eval(const std::string& path, const TextModel* model, const ClassifierSettings& settings,
+         std::ostream& out, std::ostream& err) {
   if (!std::ifstream(path)) {
     err << "complaintsctl classify: " << path << ": cannot be read\n";
     return 2;
@@ -60,7 +62,7 @@ int Eval(const std::string& path, const TextModel* model, std::ostream& out, std
   std::vector<std::pair<std::string, std::string>> pairs;
   int correct = 0;
   for (const auto& [gold, text] : rows) {
-    pairs.push_back({gold, Mapped(labels, Classify(model, "", text).label)});
+    pairs.push_back({gold, Mapped(labels, Classify(model, "", text, settings).label)});
     correct += pairs.back().first == pairs.back().second;
   }
   std::map<std::string, double> f1;
@@ -240,11 +242,22 @@ int RunClassifierCommand(const std::vector<std::string>& args, std::ostream& out
 }
 
 int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  Result<CommandLine> line =
-      CommandLine::Parse(args, {{"eval", "model"}, {"json", "text", "rules-only", "scores"}});
+  Result<CommandLine> line = CommandLine::Parse(
+      args, {{"eval", "model", "floor"}, {"json", "text", "rules-only", "scores"}});
   if (!line) {
     err << "complaintsctl classify: " << line.error() << '\n';
     return 2;
+  }
+  ClassifierSettings settings;
+  if (auto floor = line->Get("floor")) {  // for measurement: 1 turns the Code's preference off
+    char* end = nullptr;
+    settings.complaint_floor = std::strtod(floor->c_str(), &end);
+    if (floor->empty() || *end != '\0' || !(settings.complaint_floor >= 0) ||
+        settings.complaint_floor > 1) {
+      err << "complaintsctl classify: --floor wants a probability from 0 to 1, not '" << *floor
+          << "'\n";
+      return 2;
+    }
   }
   std::shared_ptr<const TextModel> model;
   if (!line->Has("rules-only")) {
@@ -256,18 +269,18 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
     }
     model = *loaded;
   }
-  if (auto path = line->Get("eval")) return Eval(*path, model.get(), out, err);
+  if (auto path = line->Get("eval")) return Eval(*path, model.get(), settings, out, err);
   if (line->Has("text")) {
     const bool scores = line->Has("scores");
     for (std::string text; std::getline(std::cin, text);) {
-      nlohmann::json v = Verdict(Classify(model.get(), "", text));
+      nlohmann::json v = Verdict(Classify(model.get(), "", text, settings));
       if (scores && model) AddScores(v, *model, text);
       out << Dump(v) << '\n';
     }
     return 0;
   }
   if (line->positional().empty()) {
-    err << "usage: complaintsctl classify [--model FILE | --rules-only] "
+    err << "usage: complaintsctl classify [--model FILE | --rules-only] [--floor P] "
            "[--json] FILE.eml... | --text | --eval FILE.tsv\n";
     return 2;
   }
@@ -283,7 +296,7 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
       out << nlohmann::json{{"file", file}, {"error", mail.error()}}.dump() << '\n';
       continue;
     }
-    nlohmann::json v = Verdict(Classify(model.get(), mail->subject, mail->new_text));
+    nlohmann::json v = Verdict(Classify(model.get(), mail->subject, mail->new_text, settings));
     v["file"] = file;
     out << Dump(v) << '\n';
   }
