@@ -1,5 +1,6 @@
 #include "daemon/command_line.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -65,6 +66,20 @@ Result<long> ParseWholeNumber(const std::string& text, const std::string& what, 
   char* end = nullptr;
   const long value = std::strtol(text.c_str(), &end, 10);
   if (errno != 0 || end != text.c_str() + text.size() || value < min || value > max) return bad();
+  return value;
+}
+
+Result<double> ParseProbability(const std::string& text, const std::string& what) {
+  // Digits and one point only: no signs, exponents, "nan" or "inf" for strtod to accept.
+  const bool shaped = !text.empty() && text.size() <= 18 &&
+                      text.find_first_not_of("0123456789.") == std::string::npos &&
+                      std::count(text.begin(), text.end(), '.') <= 1 && text != ".";
+  char* end = nullptr;
+  const double value = shaped ? std::strtod(text.c_str(), &end) : -1;
+  if (!shaped || end != text.c_str() + text.size() || value < 0 || value > 1) {
+    return Result<double>::Error("invalid " + what + " '" + text +
+                                 "': expected a probability from 0 to 1, such as 0.13");
+  }
   return value;
 }
 

@@ -37,4 +37,7 @@ class CommandLine {
 // A whole number in [min, max], or an error naming `what`.
 Result<long> ParseWholeNumber(const std::string& text, const std::string& what, long min, long max);
 
+// A probability: a decimal number from 0 to 1 ("0.13", "1"), or an error naming `what`.
+Result<double> ParseProbability(const std::string& text, const std::string& what);
+
 }  // namespace complaints

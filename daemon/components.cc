@@ -15,14 +15,16 @@ namespace {
 
 class ModelClassifier : public MessageClassifier {
  public:
-  explicit ModelClassifier(std::shared_ptr<const TextModel> model) : model_(std::move(model)) {}
+  ModelClassifier(std::shared_ptr<const TextModel> model, const ClassifierSettings& settings)
+      : model_(std::move(model)), settings_(settings) {}
   Classification Classify(const std::string& subject, const std::string& text) const override {
-    const CueVerdict v = complaints::Classify(model_.get(), subject, text);
+    const CueVerdict v = complaints::Classify(model_.get(), subject, text, settings_);
     return {v.label, v.confidence, v.needs_review, v.cues};
   }
 
  private:
   std::shared_ptr<const TextModel> model_;
+  ClassifierSettings settings_;
 };
 
 // The wall clock for the Maildir's UIDVALIDITY; the one other reader of time is system_clock.cc.
@@ -86,7 +88,10 @@ Result<std::unique_ptr<MailReader>> MakeMailReader(const Policy& policy) {
 Result<std::unique_ptr<MessageClassifier>> MakeClassifier(const DaemonConfig& config) {
   Result<std::shared_ptr<const TextModel>> model = LoadTextModelFile(config.classifier_model);
   if (!model) return Result<std::unique_ptr<MessageClassifier>>::Error(model.error());
-  return std::unique_ptr<MessageClassifier>(std::make_unique<ModelClassifier>(*model));
+  ClassifierSettings settings;
+  if (config.classifier_complaint_floor)
+    settings.complaint_floor = *config.classifier_complaint_floor;
+  return std::unique_ptr<MessageClassifier>(std::make_unique<ModelClassifier>(*model, settings));
 }
 
 }  // namespace complaints

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -96,7 +95,8 @@ constexpr const char* kTrainUsage =
     "             (chosen by a hash of the text), and report on every example from the model\n"
     "             that did not see it; then train FILE on everything\n"
     "  --scores   with --folds: write each example's out-of-fold scores to this file, one JSON\n"
-    "             line each (label, the models' distribution, the rules' verdict, our label)\n";
+    "             line each: its label (gold), ours, the chance of a complaint the floor is\n"
+    "             compared with, the models' distribution and the rules' verdict\n";
 
 // Cross-validation: every example is classified by a model trained without it. Returns the
 // report, or an error.
@@ -115,9 +115,12 @@ Result<std::string> CrossValidate(const std::vector<TrainingExample>& all, int f
     std::filesystem::remove(scratch, ec);
     if (!model) return Result<std::string>::Error(model.error());
     for (const TrainingExample& e : held) {
-      pairs.push_back({e.label, Classify(model->get(), "", e.text).label});
+      const CueVerdict verdict = Classify(model->get(), "", e.text);
+      pairs.push_back({e.label, verdict.label});
       if (scores) {
-        nlohmann::json v = {{"gold", e.label}, {"label", pairs.back().second}};
+        nlohmann::json v = {{"gold", e.label},
+                            {"label", verdict.label},
+                            {"complaint_chance", verdict.complaint_chance}};
         AddScores(v, **model, e.text);
         *scores << Dump(v) << '\n';
       }
@@ -250,14 +253,12 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
   }
   ClassifierSettings settings;
   if (auto floor = line->Get("floor")) {  // for measurement: 1 turns the Code's preference off
-    char* end = nullptr;
-    settings.complaint_floor = std::strtod(floor->c_str(), &end);
-    if (floor->empty() || *end != '\0' || !(settings.complaint_floor >= 0) ||
-        settings.complaint_floor > 1) {
-      err << "complaintsctl classify: --floor wants a probability from 0 to 1, not '" << *floor
-          << "'\n";
+    Result<double> p = ParseProbability(*floor, "--floor");
+    if (!p) {
+      err << "complaintsctl classify: " << p.error() << '\n';
       return 2;
     }
+    settings.complaint_floor = *p;
   }
   std::shared_ptr<const TextModel> model;
   if (!line->Has("rules-only")) {
@@ -273,8 +274,12 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
   if (line->Has("text")) {
     const bool scores = line->Has("scores");
     for (std::string text; std::getline(std::cin, text);) {
-      nlohmann::json v = Verdict(Classify(model.get(), "", text, settings));
-      if (scores && model) AddScores(v, *model, text);
+      const CueVerdict verdict = Classify(model.get(), "", text, settings);
+      nlohmann::json v = Verdict(verdict);
+      if (scores && model) {
+        v["complaint_chance"] = verdict.complaint_chance;
+        AddScores(v, *model, text);
+      }
       out << Dump(v) << '\n';
     }
     return 0;

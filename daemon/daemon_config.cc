@@ -249,7 +249,11 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"policy.file", "", "the landlord's policy (default: the shipped hos-code-2024.json)"},
       {"templates.dir", "", "the email templates (default: the shipped templates/)"},
       {"classifier.model", "",
-       "the classifier's fastText model (default: the one built from the shipped corpus)"},
+       "the classifier's model file (default: the one built from the shipped corpus)"},
+      {"classifier.complaint-floor", "",
+       "a message at least this likely to be a complaint is handled as one, flagged for review "
+       "(default: 0.13, chosen for the shipped model; for your own, see classifier train "
+       "--scores)"},
       {"mailbox.kind", "maildir", "maildir or imap"},
       {"mailbox.maildir", "", "the Maildir to read (mailbox.kind = maildir)"},
       {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
@@ -346,6 +350,13 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
     r.Problem("classifier.model", c.classifier_model +
                                       ": no such model (build it, or train one with "
                                       "'complaintsctl classifier train --out FILE')");
+  }
+  if (const std::string floor = r.Text("classifier.complaint-floor"); !floor.empty()) {
+    Result<double> p = ParseProbability(floor, "value");
+    if (p)
+      c.classifier_complaint_floor = *p;
+    else
+      r.Problem("classifier.complaint-floor", p.error());
   }
   ReadMailbox(r, c.mailbox);
   ReadSender(r, c.sender);

@@ -69,6 +69,9 @@ struct DaemonConfig {
   std::string policy_file;
   std::string templates_dir;
   std::string classifier_model;  // fastText model file (default: the one the build trained)
+  // The Code's preference: a message this likely to be a complaint is handled as one, flagged for
+  // review (default: the floor chosen for the shipped model, ClassifierSettings).
+  std::optional<double> classifier_complaint_floor;
   MailboxConfig mailbox;
   SenderConfig sender;
   MailSettings mail;  // mail.signing_key is filled from the secret at load

@@ -46,6 +46,7 @@ CueVerdict Classify(const TextModel* model, const std::string& subject, const st
   CueVerdict v;
   v.label = best->first;
   v.confidence = best->second;
+  v.complaint_chance = p["complaint"];
   if (!scores.empty()) v.cues.push_back(Percent(scores.front().label, scores.front().probability));
   for (const std::string& c : cues.cues) v.cues.push_back(c);
   if (v.label != "complaint" && p["complaint"] >= settings.complaint_floor) {

@@ -1,6 +1,7 @@
-// The classifier the daemon uses: the fastText model's probabilities, with the cue rules on top
-// where they measurably help, and the Complaint Handling Code's bias: when the model is unsure
-// between a complaint and anything else, the answer is complaint, flagged for review. Pure.
+// The classifier the daemon uses: the models' probabilities (fastText's and the word model's,
+// averaged in TextModel::Scores), with the cue rules on top where they measurably help, and the
+// Complaint Handling Code's bias: when the model is unsure between a complaint and anything else,
+// the answer is complaint, flagged for review. Pure.
 #pragma once
 
 #include <string>

@@ -4,8 +4,8 @@
 // inside a repair request, in polite words, or behind sarcastic thanks; when unsure between a
 // complaint and anything else it says complaint and asks for review. Pure.
 //
-// The statistical model of issue 5 (fastText) is to sit beside these rules; until then this is
-// what the daemon uses, and its limits are stated in the README.
+// The daemon's classifier (parsers/classifier.h) weighs these rules beside two statistical models;
+// alone, they are what `complaintsctl classify --rules-only` answers with.
 #pragma once
 
 #include <string>
@@ -18,6 +18,9 @@ struct CueVerdict {
   double confidence = 0;
   bool needs_review = false;
   std::vector<std::string> cues;
+  // The combined chance of a complaint that the Code's floor is compared with (Classify, with a
+  // model; 0 from the rules alone).
+  double complaint_chance = 0;
 };
 
 CueVerdict ClassifyByCues(const std::string& subject, const std::string& text);

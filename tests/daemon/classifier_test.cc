@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "daemon/classifier_training.h"
+#include "daemon/components.h"
 #include "daemon/ctl_classify.h"
+#include "daemon/daemon_config.h"
 #include "parsers/classifier.h"
 #include "parsers/text_model.h"
 #include "parsers/word_model.h"
@@ -234,6 +236,12 @@ TEST_F(ClassifierTest, CrossValidationReportsEveryExampleOnce) {
     EXPECT_NEAR(sum, 1.0, 1e-3) << line;
     EXPECT_TRUE(v.at("rules").contains("label") && v.at("rules").contains("confidence")) << line;
     agreeing += v.at("gold") == v.at("label");
+    const double chance = v.at("complaint_chance").get<double>();
+    EXPECT_TRUE(chance >= 0 && chance <= 1) << line;
+    // Below the floor, only the models and rules can have made it a complaint.
+    if (v.at("label") != "complaint") {
+      EXPECT_LT(chance, ClassifierSettings{}.complaint_floor) << line;
+    }
   }
   EXPECT_EQ(gold, (std::map<std::string, int>{
                       {"complaint", 12}, {"compliment", 12}, {"service_request", 12}}));
@@ -309,9 +317,25 @@ TEST_F(ClassifierTest, FloorOptionMovesTheCodesPreference) {
   for (const std::string bad : {"x", "-0.1", "1.5", "", "nan", "0.5x"}) {
     const auto [code, message] = run({"--text", "--floor", bad}, praise);
     EXPECT_EQ(code, 2) << bad;
-    EXPECT_NE(message.find("--floor wants a probability from 0 to 1"), std::string::npos)
+    EXPECT_NE(message.find("invalid --floor '" + bad + "': expected a probability from 0 to 1"),
+              std::string::npos)
         << message;
   }
+}
+
+// The daemon's classifier takes the floor from its configuration (classifier.complaint-floor).
+TEST_F(ClassifierTest, TheDaemonsClassifierUsesTheConfiguredFloor) {
+  DaemonConfig config;
+  config.classifier_model = COMPLAINTSD_MODEL_PATH;
+  Result<std::unique_ptr<MessageClassifier>> shipped = MakeClassifier(config);
+  ASSERT_TRUE(shipped.ok()) << shipped.error();
+  EXPECT_EQ((*shipped)->Classify("Thanks", "thank you, lovely job").label, "compliment");
+  config.classifier_complaint_floor = 0.0;
+  Result<std::unique_ptr<MessageClassifier>> wary = MakeClassifier(config);
+  ASSERT_TRUE(wary.ok()) << wary.error();
+  const Classification c = (*wary)->Classify("Thanks", "thank you, lovely job");
+  EXPECT_EQ(c.label, "complaint");
+  EXPECT_TRUE(c.needs_review);
 }
 
 TEST_F(ClassifierTest, DevelopmentSetsDoNotGetWorse) {

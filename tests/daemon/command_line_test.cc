@@ -44,5 +44,18 @@ TEST(CommandLineTest, WholeNumbers) {
   }
 }
 
+TEST(CommandLineTest, Probabilities) {
+  EXPECT_EQ(*ParseProbability("0.13", "p"), 0.13);
+  EXPECT_EQ(*ParseProbability("1", "p"), 1.0);
+  EXPECT_EQ(*ParseProbability("0", "p"), 0.0);
+  EXPECT_EQ(*ParseProbability(".5", "p"), 0.5);
+  for (const char* bad : {"", ".", "1.5", "-0.1", "+0.1", "1e-1", "nan", "inf", "0.1.2", " 0.1"}) {
+    Result<double> p = ParseProbability(bad, "p");
+    ASSERT_FALSE(p.ok()) << bad;
+    EXPECT_EQ(p.error(), "invalid p '" + std::string(bad) +
+                             "': expected a probability from 0 to 1, such as 0.13");
+  }
+}
+
 }  // namespace
 }  // namespace complaints

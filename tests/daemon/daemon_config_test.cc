@@ -44,6 +44,24 @@ TEST_F(DaemonConfigTest, AMinimalFileIsGoodAndPathsAreRelativeToIt) {
   EXPECT_EQ(c->mail.auto_reply_cap, 3);
   EXPECT_EQ(c->watcher.warn_working_days, 1);
   EXPECT_TRUE(c->mailbox.tls_verify);
+  EXPECT_FALSE(c->classifier_complaint_floor.has_value());  // the shipped model's own floor
+}
+
+// A landlord that retrains on its own cases chooses its own complaint floor.
+TEST_F(DaemonConfigTest, TheComplaintFloorIsAProbability) {
+  EXPECT_TRUE(Problems(good_ + "classifier.complaint-floor = 0.08\n").empty());
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->classifier_complaint_floor, 0.08);
+  for (const char* bad : {"1.5", "-0.1", "often", "0.1.2", "1e-1", "nan"}) {
+    const std::vector<std::string> problems =
+        Problems(good_ + "classifier.complaint-floor = " + bad + "\n");
+    ASSERT_EQ(problems.size(), 1u) << bad;
+    EXPECT_NE(problems[0].find("classifier.complaint-floor: invalid value '" + std::string(bad) +
+                               "': expected a probability from 0 to 1"),
+              std::string::npos)
+        << problems[0];
+  }
 }
 
 TEST_F(DaemonConfigTest, EveryProblemNamesItsKey) {
