@@ -22,7 +22,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <iostream>
 #include <mutex>
 
@@ -78,9 +80,29 @@ Poco::Logger& Logger() {
   return logger;
 }
 
-void Log(const std::string& line) {
-  Logger().information(line);
-  sd_notify(0, "WATCHDOG=1");  // every message handled is a sign of life
+void Log(const std::string& line) { Logger().information(line); }
+
+// A sign of life for systemd's watchdog (WatchdogSec=), from the service loop and before each
+// message; told at most once a second.
+void Alive() {
+  static std::chrono::steady_clock::time_point last;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last < std::chrono::seconds{1}) return;
+  last = now;
+  sd_notify(0, "WATCHDOG=1");
+}
+
+// One posted letter is read for up to letters.timeout-seconds with no sign of life between:
+// the watchdog must wait longer than that, so it is raised to cover it (never lowered).
+void CoverLongestStep(const complaints::DaemonConfig& config) {
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0) return;
+  const uint64_t needed =
+      static_cast<uint64_t>(config.letters.reader.timeout.count() + 120) * 1000000u;
+  if (usec >= needed) return;
+  sd_notify(0, ("WATCHDOG_USEC=" + std::to_string(needed)).c_str());
+  Log("watchdog raised to " + std::to_string(needed / 1000000u) +
+      " s to cover the longest letter read (letters.timeout-seconds + 120 s)");
 }
 
 class Complaintsd : public Poco::Util::ServerApplication {
@@ -152,7 +174,7 @@ class Complaintsd : public Poco::Util::ServerApplication {
   int Serve(const complaints::DaemonConfig& first) {
     complaints::SystemClock clock;
     complaints::Result<std::unique_ptr<complaints::Runtime>> built =
-        complaints::Runtime::Build(first, clock, Log);
+        complaints::Runtime::Build(first, clock, Log, Alive);
     if (!built) {
       std::cerr << "complaintsd: " << built.error() << '\n';
       return EXIT_CONFIG;
@@ -183,6 +205,7 @@ class Complaintsd : public Poco::Util::ServerApplication {
     }
     Log("started: " + first.path + ", health on " + first.http_listen);
     sd_notify(0, "READY=1");
+    CoverLongestStep(first);
     while (!g_stop) {
       g_interrupt = false;
       runtime->service().Run(g_interrupt);
@@ -200,10 +223,11 @@ class Complaintsd : public Poco::Util::ServerApplication {
     complaints::Result<complaints::DaemonConfig> config = Check();
     if (config) {
       complaints::Result<std::unique_ptr<complaints::Runtime>> next =
-          complaints::Runtime::Build(*config, clock, Log);
+          complaints::Runtime::Build(*config, clock, Log, Alive);
       if (next) {
         std::lock_guard<std::mutex> lock(runtime_mutex);
         runtime = std::move(next).value();
+        CoverLongestStep(*config);
         Log("reloaded " + config_path_);
       } else {
         Log("reload refused, keeping the running configuration: " + next.error());

@@ -68,7 +68,7 @@ struct DaemonConfig {
   std::string store_path;
   std::string policy_file;
   std::string templates_dir;
-  std::string classifier_model;  // fastText model file (default: the one the build trained)
+  std::string classifier_model;  // the model file (default: the one the build trained)
   // The Code's preference: a message this likely to be a complaint is handled as one, flagged for
   // review (default: the floor chosen for the shipped model, ClassifierSettings).
   std::optional<double> classifier_complaint_floor;

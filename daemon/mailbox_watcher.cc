@@ -38,6 +38,7 @@ Result<MailboxWatcher::Pass> MailboxWatcher::RunOnce(const std::atomic<bool>* st
         todo.begin() + static_cast<long>(std::min(todo.size(), i + folders_.batch)));
     Result<std::vector<FetchedMessage>> batch = source_.Fetch(slice);
     if (!batch) return Result<Pass>(batch.status());
+    if (alive_) alive_();
     pass.fetched += static_cast<int>(batch->size());
     if (Status s = Handle(*batch, *uidvalidity, pass, stop); !s) return Result<Pass>(s);
   }
@@ -53,6 +54,7 @@ Status MailboxWatcher::Handle(const std::vector<FetchedMessage>& batch, uint32_t
   Status flushed = store_.CommitTogether([&] {
     for (const FetchedMessage& m : batch) {
       if (stop && stop->load()) break;  // asked to stop: the rest waits for the next start
+      if (alive_) alive_();
       IncomingMessage in;
       in.raw = m.raw;
       in.sha256 = Sha256Hex(m.raw);

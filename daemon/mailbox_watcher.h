@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,8 @@ class MailboxWatcher {
   // One pass: everything new is fetched, handled and moved. When `stop` is given and becomes
   // true, the pass ends after the message in hand (what was handled is moved; the rest waits).
   Result<Pass> RunOnce(const std::atomic<bool>* stop = nullptr);
+  // Called before each message is handled and after each fetch: a sign of life for a watchdog.
+  void SetAlive(std::function<void()> alive) { alive_ = std::move(alive); }
 
  private:
   Status Handle(const std::vector<FetchedMessage>& batch, uint32_t uidvalidity, Pass& pass,
@@ -67,6 +70,7 @@ class MailboxWatcher {
   CaseStore& store_;
   Intake& intake_;
   WatcherFolders folders_;
+  std::function<void()> alive_;
 };
 
 }  // namespace complaints

@@ -66,7 +66,7 @@ void RecordFailure(Runtime::Parts& p, const OutboxItem& item, const std::string&
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, const Clock& clock,
-                                                Service::Logger log) {
+                                                Service::Logger log, std::function<void()> alive) {
   using R = Result<std::unique_ptr<Runtime>>;
   auto p = std::make_unique<Parts>();
   p->clock = &clock;
@@ -130,7 +130,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   timing.outage_alert_after = config.mailbox.outage_alert_after;
   p->service = std::make_unique<Service>(
       Service::Parts{p->mailbox.get(), p->source.get(), p->outbox.get(), p->deadlines.get(),
-                     p->digest.get(), p->store.get(), p->mailer.get(), &clock},
+                     p->digest.get(), p->store.get(), p->mailer.get(), &clock, alive},
       timing, std::move(log));
   return std::unique_ptr<Runtime>(new Runtime(std::move(p)));
 }

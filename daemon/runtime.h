@@ -16,8 +16,10 @@ namespace complaints {
 
 class Runtime {
  public:
+  // `alive` is called at every sign of life (Service::Parts::alive); may be empty.
   static Result<std::unique_ptr<Runtime>> Build(const DaemonConfig& config, const Clock& clock,
-                                                Service::Logger log);
+                                                Service::Logger log,
+                                                std::function<void()> alive = {});
   ~Runtime();
 
   Service& service();

@@ -8,7 +8,9 @@
 namespace complaints {
 
 Service::Service(Parts parts, Timing timing, Logger log)
-    : parts_(parts), timing_(timing), log_(std::move(log)) {}
+    : parts_(std::move(parts)), timing_(timing), log_(std::move(log)) {
+  if (parts_.mailbox != nullptr) parts_.mailbox->SetAlive(parts_.alive);  // before each message
+}
 
 ServiceStatus Service::status() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -20,8 +22,14 @@ void Service::Count(const std::string& name, long by) {
   status_.counters[name] += by;
 }
 
+void Service::Alive() const {
+  if (parts_.alive) parts_.alive();
+}
+
 void Service::RunOnce() {
+  Alive();
   MailboxPass();
+  Alive();
   DeadlinePass();
   OutboxPass();  // last: sends what the other two queued, in the same pass
 }
@@ -149,6 +157,7 @@ void Service::Run(const std::atomic<bool>& stop) {
       for (auto waited = std::chrono::milliseconds{0}; waited < mailbox_backoff_ && !stop.load();
            waited += std::chrono::milliseconds{100}) {
         std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        Alive();
       }
       continue;
     }
@@ -158,6 +167,7 @@ void Service::Run(const std::atomic<bool>& stop) {
     if (Status s = parts_.source->WaitForMail(timing_.max_wait); !s) {
       log_("waiting for mail: " + s.error());
     }
+    Alive();
   }
   stop_ = nullptr;
 }

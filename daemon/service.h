@@ -45,6 +45,9 @@ class Service {
     CaseStore* store = nullptr;
     CaseMailer* mailer = nullptr;
     const Clock* clock = nullptr;
+    // Called at every turn of the loop (at most max_wait apart when idle, and every 100 ms while
+    // waiting out a mailbox outage): a sign of life for systemd's watchdog. Optional.
+    std::function<void()> alive;
   };
   struct Timing {
     std::chrono::seconds deadline_interval{60};
@@ -68,6 +71,7 @@ class Service {
   void OutboxPass();
   void DeadlinePass();
   void CheckOutage();
+  void Alive() const;
   void Count(const std::string& name, long by = 1);
 
   Parts parts_;

@@ -37,7 +37,7 @@ class ServiceTest : public ::testing::Test {
                                                    WatcherSettings{}, clock_);
     service_ = std::make_unique<Service>(
         Service::Parts{mailbox_.get(), &source_, outbox_.get(), deadlines_.get(), nullptr, store_,
-                       mailer_, &clock_},
+                       mailer_, &clock_, [this] { ++alive_; }},
         Service::Timing{}, [this](const std::string& line) { log_.push_back(line); });
   }
 
@@ -55,6 +55,7 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<DeadlineWatcher> deadlines_;
   std::unique_ptr<Service> service_;
   std::vector<std::string> log_;
+  int alive_ = 0;
 };
 
 TEST_F(ServiceTest, OnePassIngestsSendsAndCounts) {
@@ -75,6 +76,30 @@ TEST_F(ServiceTest, OnePassIngestsSendsAndCounts) {
   ASSERT_FALSE(log_.empty());
   EXPECT_NE(log_[0].find("opened WW-2026-00001 (complaint)"), std::string::npos) << log_[0];
   EXPECT_EQ(log_[0].find("jo@example.org"), std::string::npos);  // no personal data
+}
+
+// systemd's watchdog hears from the loop at every turn and before every message, so neither an
+// idle mailbox nor a long batch reads as a hung daemon.
+TEST_F(ServiceTest, SignsOfLifeWhileIdleAndBeforeEveryMessage) {
+  service_->RunOnce();
+  const int idle = alive_;
+  EXPECT_GE(idle, 2);
+  for (int i = 0; i < 5; ++i) {
+    MailFacts f;
+    f.message_id = "m" + std::to_string(i) + "@example.org";
+    f.from = {"Jo", "jo@example.org"};
+    f.subject = "boiler";
+    f.new_text = "complaint boiler " + std::to_string(i);
+    reader_->table["raw" + std::to_string(i)] = f;
+    source_.Deliver("raw" + std::to_string(i));
+  }
+  service_->RunOnce();
+  EXPECT_GE(alive_ - idle, 5 + 2);  // one per message, plus the passes'
+  std::atomic<bool> stop{false};
+  source_.stop_on_wait = &stop;
+  const int before = alive_;
+  service_->Run(stop);  // one turn, then the wait for mail ends it
+  EXPECT_GE(alive_ - before, 3);
 }
 
 // 120 messages waiting in the outbox (after an outage, say) go out batch after batch, with a look
