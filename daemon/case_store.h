@@ -29,9 +29,16 @@ struct IncomingMessage {
 
 struct StoredMessage {
   int64_t id = 0;
-  bool duplicate = false;  // already stored (same content hash, or same Message-ID)
-  std::string state;       // stored | processed | quarantined | automatic
+  bool duplicate = false;  // already stored (the same bytes)
+  std::string state;       // stored | processed | quarantined | automatic | review | copy ...
   std::optional<int64_t> case_id;
+};
+
+// An earlier incoming message with the same Message-ID as one just stored.
+struct EarlierCopy {
+  int64_t id = 0;
+  std::string state;
+  std::optional<std::string> case_reference;  // the case it opened or joined, if any
 };
 
 // A document kept on a case: a scanned letter, with the text read from it.
@@ -105,11 +112,16 @@ class StoreTransaction {
   // Keeps a document on a case; assigns document.id.
   virtual Status AddDocument(CaseDocument& document) = 0;
 
-  // Stores the raw message once; a second copy (same hash, or same Message-ID) is reported as a
-  // duplicate with the first copy's id and state.
+  // Stores the raw message once; the same bytes again are reported as a duplicate with the first
+  // copy's id and state (other bytes with the same Message-ID are stored: see ClaimMessageId).
   virtual Result<StoredMessage> StoreIncoming(const IncomingMessage& message) = 0;
   virtual Status SetMessageState(int64_t message_id, const std::string& state,
                                  const std::string& reason, std::optional<int64_t> case_id) = 0;
+  // Records the Message-ID the stored message `row` carries, and returns the earliest other
+  // incoming message with the same one (the same mail delivered twice with different bytes, say
+  // through two aliases), if any.
+  virtual Result<std::optional<EarlierCopy>> ClaimMessageId(int64_t row,
+                                                            const std::string& message_id) = 0;
 
   virtual Result<std::optional<FolderCursor>> GetCursor(const std::string& mailbox,
                                                         const std::string& folder) = 0;

@@ -114,6 +114,19 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
   Result<MailFacts> read = reader_.Read(message.raw);
   if (!read) return Quarantine(stored.id, "cannot be read: " + read.error(), nullptr);
   const MailFacts& facts = *read;
+  if (!facts.message_id.empty()) {
+    std::optional<EarlierCopy> first;
+    Status claimed = store_.InTransaction([&](StoreTransaction& txn) -> Status {
+      Result<std::optional<EarlierCopy>> f = txn.ClaimMessageId(stored.id, facts.message_id);
+      if (!f) return f.status();
+      first = *f;
+      return Status::Ok();
+    });
+    if (!claimed) return Result<IntakeOutcome>(claimed);
+    // Delivered twice (two aliases, a resend by a server): one case, one acknowledgement. A
+    // first copy that opened no case leaves this one to be handled like any other.
+    if (first && first->case_reference) return SecondCopy(stored.id, *first, facts);
+  }
   if (mailer_.IsOwnAddress(facts.from.address)) {
     return Record(stored.id, IntakeOutcome::Kind::kIgnored, "ignored", "from our own address");
   }
@@ -146,6 +159,30 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
                       &facts);
   }
   return OpenCase(stored.id, facts, message.received_at, flags);
+}
+
+Result<IntakeOutcome> Intake::SecondCopy(int64_t row, const EarlierCopy& first,
+                                         const MailFacts& facts) {
+  const std::string reason = "a second copy of message " + std::to_string(first.id) +
+                             " (the same Message-ID, other bytes): nothing sent again";
+  Result<CaseRecord> c = engine_.Amend(
+      *first.case_reference,
+      [&](StoreTransaction& txn, CaseRecord& cr, std::vector<HistoryEntry>& h) -> Status {
+        // The bytes differ, so a person checks that it says nothing the first copy did not.
+        cr.needs_review = true;
+        h.push_back({clock_.Now(), "complaintsd", "second_copy",
+                     "message " + std::to_string(row) + " arrived with the Message-ID of message " +
+                         std::to_string(first.id) +
+                         " but other bytes; kept, nothing sent: check it says nothing new"});
+        return txn.SetMessageState(row, "copy", reason, cr.id);
+      });
+  if (!c) {
+    return Quarantine(row,
+                      "a second copy of message " + std::to_string(first.id) +
+                          ", whose case could not be updated: " + c.error(),
+                      &facts);
+  }
+  return IntakeOutcome{IntakeOutcome::Kind::kDuplicate, row, c->reference, reason};
 }
 
 Result<IntakeOutcome> Intake::Record(int64_t row, IntakeOutcome::Kind kind,

@@ -101,6 +101,8 @@ class Intake {
   Result<IntakeOutcome> Quarantine(int64_t row, const std::string& reason, const MailFacts* facts,
                                    const std::string& also_tell = "");
   Result<IntakeOutcome> Letter(int64_t row, const MailFacts& facts, Instant arrived);
+  // The same mail again with other bytes (same Message-ID): kept on the first copy's case.
+  Result<IntakeOutcome> SecondCopy(int64_t row, const EarlierCopy& first, const MailFacts& facts);
   Result<IntakeOutcome> Record(int64_t row, IntakeOutcome::Kind kind, const std::string& state,
                                const std::string& reason);
   std::optional<std::string> ThreadedCase(const MailFacts& facts) const;

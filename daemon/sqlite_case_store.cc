@@ -676,18 +676,11 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
   }
 
   Result<StoredMessage> StoreIncoming(const IncomingMessage& m) override {
-    // Two index lookups (by hash, by Message-ID; a NULL ?2 matches nothing). Written with OR,
-    // SQLite used only the `direction` column of the hash index and read every incoming message.
-    Statement find(db,
-                   "SELECT id, state, case_id FROM messages WHERE direction = 'in' AND sha256 = ?1 "
-                   "UNION SELECT id, state, case_id FROM messages WHERE direction = 'in' AND "
-                   "message_id = ?2 ORDER BY id LIMIT 1");
+    // Only the same bytes are a duplicate here: a Message-ID is the sender's word, and a copy
+    // with other bytes is stored and then judged by intake (ClaimMessageId).
+    Statement find(
+        db, "SELECT id, state, case_id FROM messages WHERE direction = 'in' AND sha256 = ?1");
     find.Bind(1, m.sha256);
-    if (m.message_id) {
-      find.Bind(2, *m.message_id);
-    } else {
-      find.Bind(2, std::optional<int64_t>());
-    }
     const int rc = find.Step();
     if (rc == SQLITE_ROW) {
       StoredMessage out{find.Int(0), true, find.Text(1), std::nullopt};
@@ -709,6 +702,25 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     s.BindBlob(7, m.raw);
     if (Status st = s.Run(); !st) return Result<StoredMessage>(st);
     return StoredMessage{sqlite3_last_insert_rowid(db), false, "stored", std::nullopt};
+  }
+
+  Result<std::optional<EarlierCopy>> ClaimMessageId(int64_t row,
+                                                    const std::string& message_id) override {
+    using R = Result<std::optional<EarlierCopy>>;
+    Statement set(db, "UPDATE messages SET message_id = ?1 WHERE id = ?2");
+    set.Bind(1, message_id).Bind(2, row);
+    if (Status st = set.Run(); !st) return R(st);
+    Statement find(db,
+                   "SELECT m.id, m.state, c.reference FROM messages m LEFT JOIN cases c ON "
+                   "c.id = m.case_id WHERE m.direction = 'in' AND m.message_id = ?1 AND "
+                   "m.id <> ?2 ORDER BY m.id LIMIT 1");
+    find.Bind(1, message_id).Bind(2, row);
+    const int rc = find.Step();
+    if (rc == SQLITE_DONE) return std::optional<EarlierCopy>();
+    if (rc != SQLITE_ROW) return R::Error(find.error());
+    EarlierCopy first{find.Int(0), find.Text(1), std::nullopt};
+    if (!find.IsNull(2)) first.case_reference = find.Text(2);
+    return std::optional<EarlierCopy>(first);
   }
 
   Status SetMessageState(int64_t id, const std::string& state, const std::string& reason,

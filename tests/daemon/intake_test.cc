@@ -104,6 +104,41 @@ TEST_F(IntakeTest, ComplaintOpensACaseAndQueuesOneThreadedAcknowledgement) {
   EXPECT_EQ(Outbox().size(), 1u);
 }
 
+// The same mail delivered twice with other bytes (through two aliases, so other Received: lines):
+// the Message-ID finds the first copy, and the second is kept on its case with nothing sent.
+TEST_F(IntakeTest, ASecondCopyWithOtherBytesJoinsTheFirstCopysCaseAndSendsNothing) {
+  const IntakeOutcome first = Process(Mail("via-alias-1", Resident("complaint the boiler again")));
+  ASSERT_EQ(first.kind, IntakeOutcome::Kind::kOpened);
+  const IntakeOutcome second = Process(Mail("via-alias-2", Resident("complaint the boiler again")));
+  EXPECT_EQ(second.kind, IntakeOutcome::Kind::kDuplicate);
+  EXPECT_EQ(second.reference, first.reference);
+  EXPECT_NE(second.message_row, first.message_row);
+  EXPECT_EQ(Outbox().size(), 1u);  // one acknowledgement
+  CaseQuery all;
+  all.include_closed = true;
+  EXPECT_EQ(store_->ListCases(all)->size(), 1u);
+  const std::optional<StoredMessage> copy = *store_->FindMessage(second.message_row);
+  EXPECT_EQ(copy->state, "copy");
+  EXPECT_EQ(copy->case_id, store_->FindCase(first.reference)->id);
+  EXPECT_EQ(*store_->MessageRaw(second.message_row), "via-alias-2");  // kept
+  EXPECT_EQ(History(first.reference).back(), "second_copy");
+  EXPECT_TRUE(store_->FindCase(first.reference)->needs_review);
+
+  // A different message (its own Message-ID) from the same resident is a case of its own.
+  const IntakeOutcome other =
+      Process(Mail("other", Resident("complaint the lift too", "m9@example.org")));
+  EXPECT_EQ(other.kind, IntakeOutcome::Kind::kOpened);
+  EXPECT_NE(other.reference, first.reference);
+}
+
+// A first copy that opened no case (here: quarantined) leaves the second to be handled afresh.
+TEST_F(IntakeTest, ASecondCopyOfMailThatOpenedNoCaseIsHandledAfresh) {
+  MailFacts staff = Resident("no scan attached");
+  staff.from.address = "officer@westway.example";
+  EXPECT_EQ(Process(Mail("staff-1", staff)).kind, IntakeOutcome::Kind::kQuarantined);
+  EXPECT_EQ(Process(Mail("staff-2", staff)).kind, IntakeOutcome::Kind::kQuarantined);
+}
+
 TEST_F(IntakeTest, UnreadableMailIsQuarantinedAndTheAdminTold) {
   const IntakeOutcome out = Process(Raw("garbage"));
   EXPECT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);

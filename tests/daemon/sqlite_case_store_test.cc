@@ -273,10 +273,32 @@ TEST_F(SqliteCaseStoreTest, IncomingMailIsStoredOnceByHashOrMessageId) {
   EXPECT_FALSE(got[0].duplicate);
   EXPECT_TRUE(got[1].duplicate);
   EXPECT_EQ(got[1].id, got[0].id);
-  EXPECT_TRUE(got[2].duplicate);
+  EXPECT_FALSE(got[2].duplicate);  // other bytes are kept: intake judges the Message-ID
   EXPECT_FALSE(got[3].duplicate);
   EXPECT_EQ(*store->MessageRaw(got[0].id), m.raw);  // byte for byte, NULs included
   EXPECT_EQ((*store->FindMessage(got[0].id))->state, "quarantined");
+
+  // The Message-ID a stored message carries finds the earliest other copy, never itself.
+  std::vector<std::optional<EarlierCopy>> claimed;
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    for (int64_t row : {got[0].id, got[2].id, got[3].id}) {
+                      Result<std::optional<EarlierCopy>> c = txn.ClaimMessageId(
+                          row, row == got[3].id ? "other@example.org" : *m.message_id);
+                      if (!c) return c.status();
+                      claimed.push_back(*c);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(claimed.size(), 3u);
+  ASSERT_TRUE(claimed[0].has_value());  // the later copy already carried the same Message-ID
+  EXPECT_EQ(claimed[0]->id, got[2].id);
+  ASSERT_TRUE(claimed[1].has_value());
+  EXPECT_EQ(claimed[1]->id, got[0].id);
+  EXPECT_EQ(claimed[1]->state, "quarantined");
+  EXPECT_FALSE(claimed[1]->case_reference.has_value());
+  EXPECT_FALSE(claimed[2].has_value());
 }
 
 TEST_F(SqliteCaseStoreTest, CursorsAndOutbox) {
