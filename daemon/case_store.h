@@ -34,6 +34,15 @@ struct StoredMessage {
   std::optional<int64_t> case_id;
 };
 
+// An incoming message as staff lists see it.
+struct MessageListing {
+  int64_t id = 0;
+  Instant received_at{};
+  std::string state;
+  std::string reason;
+  std::optional<std::string> case_reference;  // the case it opened or joined, if any
+};
+
 // An earlier incoming message with the same Message-ID as one just stored.
 struct EarlierCopy {
   int64_t id = 0;
@@ -165,6 +174,11 @@ class CaseStore {
   virtual Result<Contact> GetContact(int64_t id) = 0;
   virtual Result<std::vector<CaseDocument>> Documents(int64_t case_id) = 0;
   virtual Result<std::optional<StoredMessage>> FindMessage(int64_t id) = 0;
+  // Incoming messages received at or after `since` in any of `states` (all states when empty),
+  // oldest first, at most `limit`.
+  virtual Result<std::vector<MessageListing>> ListMessages(const std::vector<std::string>& states,
+                                                           Instant since, int limit) = 0;
+  virtual Result<std::optional<MessageListing>> DescribeMessage(int64_t id) = 0;
   // Raw bytes of a stored incoming message (for re-processing and for staff).
   virtual Result<std::string> MessageRaw(int64_t id) = 0;
   // Staff's corrections of the classifier: for every case relabelled by a person, its label now

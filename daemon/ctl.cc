@@ -8,6 +8,7 @@
 #include "daemon/ctl_deadlines.h"
 #include "daemon/ctl_ingest.h"
 #include "daemon/ctl_letter.h"
+#include "daemon/ctl_messages.h"
 #include "daemon/ctl_parse.h"
 #include "daemon/ctl_policy.h"
 #include "daemon/ctl_templates.h"
@@ -32,6 +33,7 @@ constexpr Entry kCommands[] = {
     {"deadlines", RunDeadlinesCommand, "open deadlines due soon, and overdue ones"},
     {"ingest", RunIngestCommand, "one pass of the mailbox (or a Maildir) through intake"},
     {"letter", RunLetterCommand, "what would be read from scanned letters (PDF, TIFF, PNG, JPEG)"},
+    {"messages", RunMessagesCommand, "incoming mail as stored: what opened no case, and why"},
     {"parse", RunParseCommand, "what the MIME parser makes of message files"},
     {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},
     {"templates", RunTemplatesCommand, "check the email templates, or show one with sample values"},

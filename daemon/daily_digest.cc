@@ -1,5 +1,7 @@
 #include "daemon/daily_digest.h"
 
+#include <cstdio>
+
 #include "daemon/bank_holidays.h"
 #include "daemon/deadline_watcher.h"
 #include "daemon/london_time.h"
@@ -53,6 +55,23 @@ Result<bool> DailyDigest::RunOnce() {
                        (flags.empty() ? "" : flags + ")"));
     }
   }
+  // Mail that opened no case (classified other, or quarantined) since the previous working day's
+  // digest: a person looks at each, so that no complaint is missed unseen.
+  const Instant since = FromLondon(hours_.calendar().PreviousWorkingDay(local.day), send_at_);
+  Result<std::vector<MessageListing>> unopened =
+      store_.ListMessages({"review", "quarantined"}, since, 500);
+  if (!unopened) return Result<bool>(unopened.status());
+  nlohmann::json not_opened = nlohmann::json::array();
+  for (const MessageListing& m : *unopened) {
+    const LondonTime at = ToLondon(m.received_at);
+    char when[32];
+    std::snprintf(when, sizeof when, "%02ld:%02ld",
+                  static_cast<long>(at.time_of_day.count() / 3600),
+                  static_cast<long>(at.time_of_day.count() / 60 % 60));
+    not_opened.push_back("message " + std::to_string(m.id) + ", " + DayInWords(m.received_at) +
+                         " " + when + (m.state == "quarantined" ? " (quarantined): " : ": ") +
+                         m.reason);
+  }
   bool queued = false;
   Status done = store_.InTransaction([&](StoreTransaction& txn) -> Status {
     Result<bool> sent = txn.OutboxHas(message_id);
@@ -64,7 +83,7 @@ Result<bool> DailyDigest::RunOnce() {
     mail.values = {{"date_words", DayInWords(now)}, {"due", due},
                    {"breached", breached},          {"undefined", undefined},
                    {"unassigned", unassigned},      {"review", review},
-                   {"open_cases", cases->size()}};
+                   {"not_opened", not_opened},      {"open_cases", cases->size()}};
     mail.automatic = false;
     mail.unique = unique;
     Result<std::optional<OutboxItem>> item = mailer_.Queue(txn, mail, nullptr);

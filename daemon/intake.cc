@@ -29,6 +29,24 @@ std::vector<std::string> Threading(const MailFacts& facts) {
 
 }  // namespace
 
+std::string OneLine(std::string text, size_t max) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';  // newlines and other controls
+  }
+  std::string out;
+  for (char c : text) {
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += c;
+  }
+  if (out.size() > max) {
+    out.resize(max);
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty()) out.pop_back();
+    out += "...";
+  }
+  return out;
+}
+
 const char* AcknowledgementTemplate(CaseType type) {
   switch (type) {
     case CaseType::kComplaint:
@@ -186,11 +204,12 @@ Result<IntakeOutcome> Intake::SecondCopy(int64_t row, const EarlierCopy& first,
 }
 
 Result<IntakeOutcome> Intake::Record(int64_t row, IntakeOutcome::Kind kind,
-                                     const std::string& state, const std::string& reason) {
+                                     const std::string& state, const std::string& reason,
+                                     const std::string& detail) {
   Status s = store_.InTransaction(
       [&](StoreTransaction& txn) { return txn.SetMessageState(row, state, reason, std::nullopt); });
   if (!s) return Result<IntakeOutcome>(s);
-  return IntakeOutcome{kind, row, "", reason};
+  return IntakeOutcome{kind, row, "", detail.empty() ? reason : detail};
 }
 
 Result<IntakeOutcome> Intake::Quarantine(int64_t row, const std::string& reason,
@@ -303,8 +322,11 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
                                        const std::vector<std::string>& flags) {
   const Classification label = classifier_.Classify(facts.subject, facts.new_text);
   if (label.label == "other") {
+    // No case, so the reason is what staff see in the daily digest: who, and about what.
     return Record(row, IntakeOutcome::Kind::kIgnored, "review",
-                  "classified other: nothing to open; listed for review");
+                  "classified other, no case opened: from " + OneLine(facts.from.address, 200) +
+                      ", \"" + OneLine(Summary(facts), 120) + "\"",
+                  "classified other, no case opened: in the daily digest");
   }
   Result<CaseType> type = ParseCaseType(label.label);
   if (!type) return Quarantine(row, "the classifier said '" + label.label + "'", &facts);

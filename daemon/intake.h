@@ -103,8 +103,10 @@ class Intake {
   Result<IntakeOutcome> Letter(int64_t row, const MailFacts& facts, Instant arrived);
   // The same mail again with other bytes (same Message-ID): kept on the first copy's case.
   Result<IntakeOutcome> SecondCopy(int64_t row, const EarlierCopy& first, const MailFacts& facts);
+  // `reason` is stored; the outcome (which reaches the log) carries `detail` when given, so
+  // that a reason naming the sender stays out of the log.
   Result<IntakeOutcome> Record(int64_t row, IntakeOutcome::Kind kind, const std::string& state,
-                               const std::string& reason);
+                               const std::string& reason, const std::string& detail = "");
   std::optional<std::string> ThreadedCase(const MailFacts& facts) const;
   Result<IntakeOutcome> Reply(int64_t row, const std::string& reference, const MailFacts& facts,
                               Instant received);
@@ -131,6 +133,10 @@ class Intake {
 
 // The template of the first reply to a new case of this type ("ack-stage", "comment-thanks", ...).
 const char* AcknowledgementTemplate(CaseType type);
+
+// Text from a message made one line for a list or a reason: controls become spaces, runs of
+// spaces one, and past `max` bytes it ends at a whole UTF-8 character with "...".
+std::string OneLine(std::string text, size_t max);
 
 // The resident asking for the next stage, in their own words ("not satisfied", "stage 2", ...).
 bool AsksToEscalate(std::string_view text);

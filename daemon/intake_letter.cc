@@ -27,22 +27,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-std::string OneLine(std::string text, size_t max) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  std::string out;
-  for (char c : text) {
-    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
-    out += c;
-  }
-  if (out.size() > max) {
-    out.resize(max);
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (!out.empty()) out.pop_back();
-    out += "...";
-  }
-  return out;
-}
-
 std::string DayWords(std::chrono::year_month_day day) {
   return DayInWords(FromLondon(std::chrono::sys_days{day}, std::chrono::hours{12}));
 }

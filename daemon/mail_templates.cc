@@ -171,7 +171,10 @@ nlohmann::json SampleTemplateValues() {
           {"due", nlohmann::json::array()},
           {"undefined", {"WW-2026-00003: Boiler"}},
           {"unassigned", nlohmann::json::array()},
-          {"review", {"WW-2026-00004: complaint (late-escalation-request)"}}};
+          {"review", {"WW-2026-00004: complaint (late-escalation-request)"}},
+          {"not_opened",
+           {"message 41, Friday 20 November 2026 16:02: classified other, no case opened: from "
+            "jo@example.org, \"Re: parking\""}}};
 }
 
 Result<MailTemplates> MailTemplates::FromSources(

@@ -1009,6 +1009,49 @@ Result<std::optional<StoredMessage>> SqliteCaseStore::FindMessage(int64_t id) {
   return std::optional<StoredMessage>(m);
 }
 
+namespace {
+
+constexpr const char* kListingColumns =
+    "SELECT m.id, m.received_at, m.state, m.reason, c.reference FROM messages m LEFT JOIN cases c "
+    "ON c.id = m.case_id WHERE m.direction = 'in' ";
+
+}  // namespace
+
+Result<std::vector<MessageListing>> SqliteCaseStore::ListMessages(
+    const std::vector<std::string>& states, Instant since, int limit) {
+  using R = Result<std::vector<MessageListing>>;
+  // The states as one bound JSON array: no SQL built from the caller's words.
+  nlohmann::json wanted = states;
+  const std::string sql =
+      std::string(kListingColumns) +
+      "AND m.received_at >= ?1 AND (json_array_length(?2) = 0 OR m.state IN "
+      "(SELECT value FROM json_each(?2))) ORDER BY m.received_at, m.id LIMIT ?3";
+  Statement s(impl_->db, sql.c_str());
+  s.Bind(1, since).Bind(2, wanted.dump()).Bind(3, int64_t{limit});
+  std::vector<MessageListing> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    MessageListing m{s.Int(0), s.At(1), s.Text(2), s.Text(3), std::nullopt};
+    if (!s.IsNull(4)) m.case_reference = s.Text(4);
+    out.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
+Result<std::optional<MessageListing>> SqliteCaseStore::DescribeMessage(int64_t id) {
+  using R = Result<std::optional<MessageListing>>;
+  const std::string sql = std::string(kListingColumns) + "AND m.id = ?1";
+  Statement s(impl_->db, sql.c_str());
+  s.Bind(1, id);
+  const int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<MessageListing>();
+  if (rc != SQLITE_ROW) return R::Error(s.error());
+  MessageListing m{s.Int(0), s.At(1), s.Text(2), s.Text(3), std::nullopt};
+  if (!s.IsNull(4)) m.case_reference = s.Text(4);
+  return std::optional<MessageListing>(m);
+}
+
 Result<std::string> SqliteCaseStore::MessageRaw(int64_t id) {
   Statement s(impl_->db, "SELECT raw FROM messages WHERE id = ?1");
   s.Bind(1, id);

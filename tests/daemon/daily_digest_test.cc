@@ -7,6 +7,7 @@
 
 #include "daemon/case_engine.h"
 #include "daemon/sqlite_case_store.h"
+#include "parsers/mail_parser.h"
 #include "tests/daemon/fake_clock.h"
 
 namespace complaints {
@@ -38,6 +39,33 @@ TEST(DailyDigestTest, OnceOnWorkingDaysAtItsTime) {
   ASSERT_TRUE(engine.Open(overdue, "staff").ok());  // acknowledge due Mon 8 June
   DailyDigest digest(*store, mailer, hours, std::chrono::minutes{8 * 60 + 30}, clock);
 
+  // Mail that opened no case: listed from the previous working day's digest on.
+  const struct {
+    const char* at;
+    const char* state;
+    const char* reason;
+  } mail[] = {
+      {"2026-06-11T10:00:00+01:00", "review", "classified other: Thursday's, in Friday's digest"},
+      {"2026-06-12T16:02:00+01:00", "review", "classified other, no case opened: from a@b.example"},
+      {"2026-06-13T11:00:00+01:00", "quarantined", "cannot be read: no MIME boundary found"},
+      {"2026-06-13T12:00:00+01:00", "processed", "complaint"},
+  };
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    for (const auto& m : mail) {
+                      IncomingMessage in;
+                      in.raw = m.at;
+                      in.sha256 = m.at;
+                      in.received_at = Instant(m.at);
+                      Result<StoredMessage> stored = txn.StoreIncoming(in);
+                      if (!stored) return stored.status();
+                      Status st = txn.SetMessageState(stored->id, m.state, m.reason, std::nullopt);
+                      if (!st) return st;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+
   clock.Set("2026-06-13T09:00:00+01:00");  // Saturday
   EXPECT_FALSE(*digest.RunOnce());
   clock.Set("2026-06-15T08:29:00+01:00");  // Monday, before its time
@@ -50,6 +78,16 @@ TEST(DailyDigestTest, OnceOnWorkingDaysAtItsTime) {
   EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"manager@ha.example"});
   EXPECT_NE(outbox[0].raw.find("CX-2026-00001: Stage 1 acknowledgement, Monday 8 June 2026"),
             std::string::npos);
+  const std::string raw = ParseMail(outbox[0].raw)->text;  // decoded
+  EXPECT_NE(raw.find("message 2, Friday 12 June 2026 16:02: classified other, no case opened: "
+                     "from a@b.example"),
+            std::string::npos)
+      << raw;
+  EXPECT_NE(raw.find("message 3, Saturday 13 June 2026 11:00 (quarantined): cannot be read"),
+            std::string::npos)
+      << raw;
+  EXPECT_EQ(raw.find("Thursday's"), std::string::npos) << raw;  // before Friday's digest
+  EXPECT_EQ(raw.find("message 4"), std::string::npos) << raw;   // it opened a case
   clock.Set("2026-06-16T08:31:00+01:00");  // the next working day: a new digest
   EXPECT_TRUE(*digest.RunOnce());
   std::filesystem::remove_all(dir);

@@ -403,10 +403,24 @@ TEST_F(IntakeLetterTest, AttachmentsThatDoNotReadLikeALetterGoToAPerson) {
   EXPECT_TRUE(store_->ListCases(all)->empty());
 }
 
+// "other" opens no case; the stored reason names the sender and subject, one line, for the daily
+// digest's list of mail that opened no case.
 TEST_F(IntakeTest, OtherIsKeptForReviewWithoutACase) {
-  const IntakeOutcome out = Process(Mail("other", Resident("other newsletter")));
+  MailFacts f = Resident("other newsletter");
+  f.subject = "Parking\r\n\tpermits?";
+  const IntakeOutcome out = Process(Mail("other", f));
   EXPECT_EQ(out.kind, IntakeOutcome::Kind::kIgnored);
   EXPECT_EQ((*store_->FindMessage(out.message_row))->state, "review");
+  EXPECT_EQ(out.detail.find("jo@example.org"), std::string::npos);  // the log's: no personal data
+  Result<std::vector<MessageListing>> listed =
+      store_->ListMessages({"review"}, Instant("2026-01-01T00:00:00Z"), 10);
+  ASSERT_TRUE(listed.ok()) << listed.error();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].reason,
+            "classified other, no case opened: from jo@example.org, \"Parking permits?\"");
+  EXPECT_TRUE(store_->ListMessages({"quarantined"}, Instant("2026-01-01T00:00:00Z"), 10)->empty());
+  EXPECT_EQ(store_->ListMessages({}, Instant("2026-01-01T00:00:00Z"), 10)->size(), 1u);
+  EXPECT_TRUE(store_->ListMessages({}, Instant("2027-01-01T00:00:00Z"), 10)->empty());
 }
 
 TEST(AsksToEscalateTest, Phrases) {
