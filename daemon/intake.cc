@@ -165,18 +165,34 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
     }
     return Record(stored.id, IntakeOutcome::Kind::kAutomatic, "automatic", facts.automatic_reason);
   }
-  std::vector<std::string> flags;
-  if (auto ref = ThreadedCase(facts)) return Reply(stored.id, *ref, facts, message.received_at);
-  for (const std::string& ref : facts.case_refs) flags.push_back("mentions-reference:" + ref);
+  // Staff first: a scan forwarded on an old case's thread is a new letter, and a member of staff
+  // replying on a thread is not the resident (no escalation, nothing sent back to them).
   if (mailer_.IsStaffAddress(facts.from.address)) {
     if (letters_ && !facts.scans.empty()) return Letter(stored.id, facts, message.received_at);
+    if (auto ref = ThreadedCase(facts)) return StaffNote(stored.id, *ref, facts);
     return Quarantine(stored.id,
                       "mail from staff (" + facts.from.address +
                           ") with no scanned letter attached (PDF, TIFF, JPEG or PNG): log a "
                           "resident's complaint by hand with 'complaintsctl cases open'",
                       &facts);
   }
+  if (auto ref = ThreadedCase(facts)) return Reply(stored.id, *ref, facts, message.received_at);
+  std::vector<std::string> flags;
+  for (const std::string& ref : facts.case_refs) flags.push_back("mentions-reference:" + ref);
   return OpenCase(stored.id, facts, message.received_at, flags);
+}
+
+Result<IntakeOutcome> Intake::StaffNote(int64_t row, const std::string& reference,
+                                        const MailFacts& facts) {
+  Result<CaseRecord> c = engine_.Amend(
+      reference,
+      [&](StoreTransaction& txn, CaseRecord& cr, std::vector<HistoryEntry>& h) -> Status {
+        h.push_back({clock_.Now(), OneLine(facts.from.address, 200), "staff_mail",
+                     "on the case's thread: " + Summary(facts)});
+        return txn.SetMessageState(row, "processed", "staff mail on the case's thread", cr.id);
+      });
+  if (!c) return Quarantine(row, "could not record staff mail: " + c.error(), &facts);
+  return IntakeOutcome{IntakeOutcome::Kind::kAddedToCase, row, reference, "staff mail"};
 }
 
 Result<IntakeOutcome> Intake::SecondCopy(int64_t row, const EarlierCopy& first,
@@ -377,7 +393,13 @@ Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,
   if (!current) return Quarantine(row, "a reply to unknown case " + reference, &facts);
   Result<Contact> resident = store_.GetContact(current->contact_id);
   if (!resident) return Quarantine(row, resident.error(), &facts);
-  const bool can_escalate = current->type == CaseType::kComplaint &&
+  // Our signed Message-ID proves the thread, not the sender: mail we sent may have been
+  // forwarded. Only the case's own contact escalates; anyone else's words are recorded for staff.
+  bool from_contact = false;
+  for (const std::string& email : resident->emails) {
+    from_contact = from_contact || Lower(email) == Lower(facts.from.address);
+  }
+  const bool can_escalate = from_contact && current->type == CaseType::kComplaint &&
                             (current->status == case_status::kResponded ||
                              (current->stage == 0 && current->status == case_status::kResolved));
   if (can_escalate && AsksToEscalate(facts.subject + "\n" + facts.new_text)) {
@@ -401,7 +423,16 @@ Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,
   Result<CaseRecord> updated = engine_.Amend(
       reference, [&](StoreTransaction& txn, CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
         h.push_back({clock_.Now(), "complaintsd", "message_received",
-                     "from the resident: " + Summary(facts)});
+                     (from_contact ? "from the resident: "
+                                   : "from " + OneLine(facts.from.address, 200) +
+                                         ", not the case's contact: ") +
+                         Summary(facts)});
+        if (!from_contact) {
+          c.needs_review = true;
+          if (!c.HasFlag("reply-from-another-address")) {
+            c.flags.push_back("reply-from-another-address");
+          }
+        }
         if (c.status == case_status::kClosed || c.status == case_status::kRefused) {
           c.needs_review = true;
           if (!c.HasFlag("reply-after-close")) c.flags.push_back("reply-after-close");

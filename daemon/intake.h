@@ -101,6 +101,9 @@ class Intake {
   Result<IntakeOutcome> Quarantine(int64_t row, const std::string& reason, const MailFacts* facts,
                                    const std::string& also_tell = "");
   Result<IntakeOutcome> Letter(int64_t row, const MailFacts& facts, Instant arrived);
+  // Mail from staff on a case's thread with no scan: kept on the case as a note; nothing sent.
+  Result<IntakeOutcome> StaffNote(int64_t row, const std::string& reference,
+                                  const MailFacts& facts);
   // The same mail again with other bytes (same Message-ID): kept on the first copy's case.
   Result<IntakeOutcome> SecondCopy(int64_t row, const EarlierCopy& first, const MailFacts& facts);
   // `reason` is stored; the outcome (which reaches the log) carries `detail` when given, so

@@ -195,6 +195,47 @@ TEST_F(IntakeTest, AReplyAskingForStageTwoEscalates) {
   EXPECT_NE(outbox[1].raw.find("(Stage two)"), std::string::npos);
 }
 
+// Our signed Message-ID proves the thread, not the sender: someone the resident forwarded our
+// mail to cannot escalate the case, and is sent nothing; staff see their words on the case.
+TEST_F(IntakeTest, OnlyTheCasesContactEscalatesOnItsThread) {
+  Process(Mail("raw-1", Resident("complaint the boiler")));
+  StageResponse r;
+  r.outcome = "not_upheld";
+  ASSERT_TRUE(engine_->Respond("WW-2026-00001", r, "Sam").ok());
+  MailFacts other = Resident("I am not satisfied with your response, escalate", "m4@example.org");
+  other.from = {"A Neighbour", "neighbour@example.net"};
+  other.references = {Outbox()[0].message_id};
+  const IntakeOutcome out = Process(Mail("forwarded", other));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kAddedToCase);
+  const CaseRecord c = *store_->FindCase("WW-2026-00001");
+  EXPECT_EQ(c.stage, 1);  // not escalated
+  EXPECT_TRUE(c.needs_review);
+  EXPECT_TRUE(c.HasFlag("reply-from-another-address"));
+  for (const OutboxItem& item : Outbox()) {
+    EXPECT_NE(item.recipients, std::vector<std::string>{"neighbour@example.net"});
+  }
+  EXPECT_EQ(History("WW-2026-00001").back(), "message_received");
+}
+
+// Staff on a case's thread are not the resident: with no scan their mail is a note on the case;
+// with a scan it is a new letter (see IntakeLetterTest). Nothing is sent back either way.
+TEST_F(IntakeTest, StaffMailOnACasesThreadIsANoteNotAResidentsReply) {
+  Process(Mail("raw-1", Resident("complaint the boiler")));
+  StageResponse r;
+  r.outcome = "not_upheld";
+  ASSERT_TRUE(engine_->Respond("WW-2026-00001", r, "Sam").ok());
+  const size_t before = Outbox().size();
+  MailFacts staff = Resident("Please escalate this one, I am not satisfied either", "s1@x");
+  staff.from = {"Officer", "officer@westway.example"};
+  staff.in_reply_to = Outbox()[0].message_id;
+  const IntakeOutcome out = Process(Mail("staff-note", staff));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kAddedToCase);
+  EXPECT_EQ(out.detail, "staff mail");
+  EXPECT_EQ(store_->FindCase("WW-2026-00001")->stage, 1);
+  EXPECT_EQ(Outbox().size(), before);
+  EXPECT_EQ(History("WW-2026-00001").back(), "staff_mail");
+}
+
 TEST_F(IntakeTest, SubjectReferenceJoinsOnlyFromTheCasesContact) {
   Process(Mail("raw-1", Resident("complaint the boiler")));
   MailFacts same = Resident("comment more details", "m4@example.org");
@@ -376,6 +417,17 @@ TEST_F(IntakeLetterTest, AnUnreadableScanIsQuarantinedAndTheForwarderTold) {
   std::set<std::string> told;
   for (const OutboxItem& item : Outbox()) told.insert(item.recipients.at(0));
   EXPECT_EQ(told, (std::set<std::string>{"it@westway.example", "reception@westway.example"}));
+}
+
+// A scan forwarded by replying on an old case's thread is a new letter, not that case's reply.
+TEST_F(IntakeLetterTest, AScanForwardedOnAnOldCasesThreadIsANewLetter) {
+  Process(Mail("raw-1", Resident("complaint the boiler")));
+  MailFacts f = Forward("Another letter came today.", {{"scan.png", kLetter}});
+  f.in_reply_to = Outbox()[0].message_id;
+  const IntakeOutcome out = Process(Mail("fw-on-thread", f));
+  ASSERT_EQ(out.kind, IntakeOutcome::Kind::kOpened) << out.detail;
+  EXPECT_NE(out.reference, "WW-2026-00001");
+  EXPECT_EQ(store_->FindCase(out.reference)->channel, Channel::kLetter);
 }
 
 TEST_F(IntakeLetterTest, ALetterQuotingACaseReferenceJoinsThatCase) {
