@@ -40,12 +40,13 @@ Result<MailboxWatcher::Pass> MailboxWatcher::RunOnce(const std::atomic<bool>* st
     if (!batch) return Result<Pass>(batch.status());
     if (alive_) alive_();
     pass.fetched += static_cast<int>(batch->size());
-    if (Status s = Handle(*batch, *uidvalidity, pass, stop); !s) return Result<Pass>(s);
+    if (Status s = Handle(slice, *batch, *uidvalidity, pass, stop); !s) return Result<Pass>(s);
   }
   return pass;
 }
 
-Status MailboxWatcher::Handle(const std::vector<FetchedMessage>& batch, uint32_t uidvalidity,
+Status MailboxWatcher::Handle(const std::vector<uint32_t>& asked,
+                              const std::vector<FetchedMessage>& batch, uint32_t uidvalidity,
                               Pass& pass, const std::atomic<bool>* stop) {
   std::vector<uint32_t> processed, quarantined;
   uint32_t last = 0;
@@ -82,6 +83,16 @@ Status MailboxWatcher::Handle(const std::vector<FetchedMessage>& batch, uint32_t
   }
   if (!quarantined.empty()) {
     if (Status s = source_.Move(quarantined, folders_.quarantine); !s) return s;
+  }
+  // The cursor never passes a UID that was asked for and not returned, in this batch or an
+  // earlier one of the pass: left in the inbox, it would otherwise never be seen again.
+  for (uint32_t uid : asked) {
+    const bool returned = std::any_of(batch.begin(), batch.end(),
+                                      [&](const FetchedMessage& m) { return m.uid == uid; });
+    if (!returned) pass.not_fetched.push_back(uid);
+  }
+  for (uint32_t uid : pass.not_fetched) {
+    if (last >= uid) last = uid - 1;  // above the cursor, so never below where it was
   }
   if (last != 0) {
     Status s = store_.InTransaction([&](StoreTransaction& txn) {

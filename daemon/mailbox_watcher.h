@@ -55,6 +55,9 @@ class MailboxWatcher {
   struct Pass {
     int fetched = 0;
     std::vector<IntakeOutcome> outcomes;
+    // Listed in the mailbox but not returned by the fetch (unreadable, or gone meanwhile): the
+    // cursor stays below them, so they are tried again at every pass.
+    std::vector<uint32_t> not_fetched;
   };
   // One pass: everything new is fetched, handled and moved. When `stop` is given and becomes
   // true, the pass ends after the message in hand (what was handled is moved; the rest waits).
@@ -63,8 +66,8 @@ class MailboxWatcher {
   void SetAlive(std::function<void()> alive) { alive_ = std::move(alive); }
 
  private:
-  Status Handle(const std::vector<FetchedMessage>& batch, uint32_t uidvalidity, Pass& pass,
-                const std::atomic<bool>* stop);
+  Status Handle(const std::vector<uint32_t>& asked, const std::vector<FetchedMessage>& batch,
+                uint32_t uidvalidity, Pass& pass, const std::atomic<bool>* stop);
 
   MailSource& source_;
   CaseStore& store_;

@@ -60,6 +60,12 @@ void Service::MailboxPass() {
   }
   CheckOutage();
   outage_since_.reset();
+  for (uint32_t uid : pass->not_fetched) {
+    if (!not_fetched_told_.insert(uid).second) continue;  // once per message, not every pass
+    Count("messages_not_fetched");
+    log_("mailbox: UID " + std::to_string(uid) +
+         " is listed but could not be read; it stays in the inbox and is tried at every pass");
+  }
   // A case event: the deadline watcher looks again in this pass, not only on its timer.
   if (!pass->outcomes.empty()) last_deadline_pass_.reset();
   for (const IntakeOutcome& o : pass->outcomes) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "daemon/case_mailer.h"
@@ -81,6 +82,7 @@ class Service {
   std::optional<Instant> last_deadline_pass_;
   std::optional<Instant> outage_since_;
   bool outage_reported_ = false;
+  std::set<uint32_t> not_fetched_told_;  // UIDs already logged as not fetched
   std::chrono::milliseconds mailbox_backoff_{0};
   bool outbox_more_ = false;  // the last outbox pass sent a whole batch
   mutable std::mutex mutex_;  // guards status_

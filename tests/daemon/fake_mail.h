@@ -4,6 +4,7 @@
 #include <atomic>
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 
 #include "daemon/intake.h"
@@ -89,7 +90,7 @@ class FakeSource : public MailSource {
   Result<std::vector<FetchedMessage>> Fetch(const std::vector<uint32_t>& uids) override {
     std::vector<FetchedMessage> out;
     for (uint32_t u : uids) {
-      if (folders["INBOX"].count(u)) {
+      if (folders["INBOX"].count(u) && !unreadable.count(u)) {
         out.push_back({u, *ParseIsoInstant("2026-06-10T09:30:00Z"), folders["INBOX"][u]});
       }
     }
@@ -112,6 +113,7 @@ class FakeSource : public MailSource {
     return Status::Ok();
   }
   int waits = 0;
+  std::set<uint32_t> unreadable;              // listed, but the fetch does not return them
   std::atomic<bool>* stop_on_wait = nullptr;  // set at the first wait: ends Service::Run
 };
 

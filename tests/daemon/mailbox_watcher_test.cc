@@ -66,6 +66,28 @@ class MailboxWatcherTest : public ::testing::Test {
   FakeSource source_;
 };
 
+// A message the mailbox lists but does not return (unreadable for now) stays in the inbox and
+// the cursor stays below it, in its batch and in later ones, so the next pass tries it again.
+TEST_F(MailboxWatcherTest, AMessageThatCannotBeFetchedIsTriedAgainNotSkipped) {
+  for (const char* raw : {"a", "b", "c", "d"}) Deliver(raw, "complaint");
+  source_.unreadable = {2};
+  MailboxWatcher watcher(source_, *store_, *intake_, {"Processed", "Quarantine", 1});
+  Result<MailboxWatcher::Pass> first = watcher.RunOnce();
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(first->outcomes.size(), 3u);
+  EXPECT_EQ(first->not_fetched, std::vector<uint32_t>{2});
+  EXPECT_EQ(source_.folders["INBOX"].count(2), 1u);  // still there
+  EXPECT_EQ(Cases(), 3u);
+
+  source_.unreadable.clear();  // readable again (a permission put right, say)
+  const MailboxWatcher::Pass second = Run();
+  ASSERT_EQ(second.outcomes.size(), 1u);
+  EXPECT_EQ(second.outcomes[0].kind, IntakeOutcome::Kind::kOpened);
+  EXPECT_TRUE(second.not_fetched.empty());
+  EXPECT_TRUE(source_.folders["INBOX"].empty());
+  EXPECT_EQ(Cases(), 4u);
+}
+
 // When the batch's commits cannot be flushed to disk, nothing leaves the inbox and the cursor
 // stays: after a power cut the messages are all still there to be taken in again.
 TEST_F(MailboxWatcherTest, NothingMovesWhenTheBatchCannotBeFlushed) {

@@ -1,7 +1,9 @@
 #include "daemon/service.h"
 
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include <algorithm>
 
 #include <filesystem>
 
@@ -100,6 +102,19 @@ TEST_F(ServiceTest, SignsOfLifeWhileIdleAndBeforeEveryMessage) {
   const int before = alive_;
   service_->Run(stop);  // one turn, then the wait for mail ends it
   EXPECT_GE(alive_ - before, 3);
+}
+
+// A message the mailbox lists but cannot give is logged once, not at every pass.
+TEST_F(ServiceTest, AMessageThatCannotBeFetchedIsLoggedOnce) {
+  source_.Deliver("unreadable");
+  source_.unreadable = {1};
+  service_->RunOnce();
+  service_->RunOnce();
+  const auto told = std::count_if(log_.begin(), log_.end(), [](const std::string& l) {
+    return l.find("UID 1 is listed but could not be read") != std::string::npos;
+  });
+  EXPECT_EQ(told, 1);
+  EXPECT_EQ(service_->status().counters.at("messages_not_fetched"), 1);
 }
 
 // 120 messages waiting in the outbox (after an outage, say) go out batch after batch, with a look
