@@ -1,10 +1,9 @@
 #include "daemon/service.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
-#include <algorithm>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "daemon/sqlite_case_store.h"
