@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <set>
 
 namespace complaints {
 namespace {
@@ -131,7 +132,16 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
   }
   Result<MailFacts> read = reader_.Read(message.raw);
   if (!read) return Quarantine(stored.id, "cannot be read: " + read.error(), nullptr);
-  const MailFacts& facts = *read;
+  MailFacts facts = std::move(read).value();
+  // A web form or portal that relays a resident's message from a no-reply address with the
+  // resident in Reply-To: the resident wrote it, so it is handled as their mail (a no-reply
+  // sender alone is the weakest sign of automatic mail; lists and Auto-Submitted are not relays).
+  std::vector<std::string> flags;
+  if (IsRelayed(facts)) {
+    flags.push_back("relayed-by:" + Lower(facts.from.address));
+    facts.from = *facts.reply_to;
+    facts.automatic = false;
+  }
   if (!facts.message_id.empty()) {
     std::optional<EarlierCopy> first;
     Status claimed = store_.InTransaction([&](StoreTransaction& txn) -> Status {
@@ -177,9 +187,19 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
                       &facts);
   }
   if (auto ref = ThreadedCase(facts)) return Reply(stored.id, *ref, facts, message.received_at);
-  std::vector<std::string> flags;
   for (const std::string& ref : facts.case_refs) flags.push_back("mentions-reference:" + ref);
   return OpenCase(stored.id, facts, message.received_at, flags);
+}
+
+bool Intake::IsRelayed(const MailFacts& facts) const {
+  // parsers/automatic_mail's reasons for a no-reply sender (mailer-daemon and postmaster excluded).
+  static const std::set<std::string> kNoReply = {"sent by noreply", "sent by no-reply",
+                                                 "sent by donotreply", "sent by do-not-reply"};
+  return facts.automatic && kNoReply.count(facts.automatic_reason) > 0 &&
+         facts.original_message_id.empty() && facts.reply_to &&
+         ValidateAddress(facts.reply_to->address) &&
+         Lower(facts.reply_to->address) != Lower(facts.from.address) &&
+         !mailer_.IsOwnAddress(facts.reply_to->address);
 }
 
 Result<IntakeOutcome> Intake::StaffNote(int64_t row, const std::string& reference,

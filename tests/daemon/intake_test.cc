@@ -164,6 +164,37 @@ TEST_F(IntakeTest, AutomaticAndOwnMailAreRecordedNotAnswered) {
   EXPECT_TRUE(store_->ListCases(all)->empty());
 }
 
+// A web form relays the resident's words from a no-reply address with the resident in Reply-To:
+// a case for the resident, acknowledged to them. Other automatic mail stays unanswered.
+TEST_F(IntakeTest, AFormRelayedFromANoReplyAddressIsTheResidentsMail) {
+  MailFacts form = Resident("complaint the repair was never done");
+  form.from = {"Westway website", "noreply@forms.example"};
+  form.reply_to = MailAddress{"Jo Bloggs", "jo@example.org"};
+  form.automatic = true;
+  form.automatic_reason = "sent by noreply";
+  const IntakeOutcome out = Process(Mail("form", form));
+  ASSERT_EQ(out.kind, IntakeOutcome::Kind::kOpened) << out.detail;
+  const CaseRecord c = *store_->FindCase(out.reference);
+  EXPECT_TRUE(c.HasFlag("relayed-by:noreply@forms.example"));
+  EXPECT_EQ(store_->GetContact(c.contact_id)->emails, std::vector<std::string>{"jo@example.org"});
+  const auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"jo@example.org"});
+
+  // The same sender with no Reply-To, or a list's mail, is automatic still: nothing is opened.
+  MailFacts bare = Resident("complaint newsletter", "m7@example.org");
+  bare.from = {"", "noreply@forms.example"};
+  bare.automatic = true;
+  bare.automatic_reason = "sent by noreply";
+  EXPECT_EQ(Process(Mail("bare", bare)).kind, IntakeOutcome::Kind::kAutomatic);
+  MailFacts list = bare;
+  list.message_id = "m8@example.org";
+  list.reply_to = MailAddress{"", "jo@example.org"};
+  list.automatic_reason = "mailing list (List-Id)";
+  EXPECT_EQ(Process(Mail("list", list)).kind, IntakeOutcome::Kind::kAutomatic);
+  EXPECT_EQ(Outbox().size(), 1u);
+}
+
 TEST_F(IntakeTest, ReplyThreadsToItsCaseWithoutANewAcknowledgement) {
   Process(Mail("raw-1", Resident("complaint the boiler")));
   const std::string ack_id = Outbox()[0].message_id;
