@@ -119,6 +119,13 @@ void Intake::EnableLetters(const LetterReader& reader, LetterIntakeSettings sett
 }
 
 Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
+  if (message.received_at == Instant{}) {
+    // No arrival time from the mailbox (an INTERNALDATE that would not parse): now, rather than
+    // 1970, when every deadline would already be breached. Rare, so the copy does not matter.
+    IncomingMessage dated = message;
+    dated.received_at = clock_.Now();
+    return Process(dated);
+  }
   StoredMessage stored;
   Status saved = store_.InTransaction([&](StoreTransaction& txn) -> Status {
     Result<StoredMessage> s = txn.StoreIncoming(message);

@@ -139,6 +139,17 @@ TEST_F(IntakeTest, ASecondCopyOfMailThatOpenedNoCaseIsHandledAfresh) {
   EXPECT_EQ(Process(Mail("staff-2", staff)).kind, IntakeOutcome::Kind::kQuarantined);
 }
 
+// A mailbox that gives no arrival time: the deadlines count from now, not from 1970.
+TEST_F(IntakeTest, MailWithNoArrivalTimeCountsFromNow) {
+  IncomingMessage m = Mail("undated", Resident("complaint the boiler"));
+  m.received_at = complaints::Instant{};
+  const IntakeOutcome out = Process(m);
+  ASSERT_EQ(out.kind, IntakeOutcome::Kind::kOpened);
+  const CaseRecord c = *store_->FindCase(out.reference);
+  EXPECT_EQ(c.received_at, clock_.Now());
+  for (const Deadline& d : c.deadlines) EXPECT_GT(d.due_at, clock_.Now());
+}
+
 TEST_F(IntakeTest, UnreadableMailIsQuarantinedAndTheAdminTold) {
   const IntakeOutcome out = Process(Raw("garbage"));
   EXPECT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);
