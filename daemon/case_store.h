@@ -43,6 +43,13 @@ struct MessageListing {
   std::optional<std::string> case_reference;  // the case it opened or joined, if any
 };
 
+struct MessageQuery {
+  std::vector<std::string> states;  // any of these (all states when empty)
+  Instant since{};                  // received at or after
+  int64_t after_id = 0;             // stored after this message
+  int limit = 1000;
+};
+
 // An earlier incoming message with the same Message-ID as one just stored.
 struct EarlierCopy {
   int64_t id = 0;
@@ -174,10 +181,8 @@ class CaseStore {
   virtual Result<Contact> GetContact(int64_t id) = 0;
   virtual Result<std::vector<CaseDocument>> Documents(int64_t case_id) = 0;
   virtual Result<std::optional<StoredMessage>> FindMessage(int64_t id) = 0;
-  // Incoming messages received at or after `since` in any of `states` (all states when empty),
-  // oldest first, at most `limit`.
-  virtual Result<std::vector<MessageListing>> ListMessages(const std::vector<std::string>& states,
-                                                           Instant since, int limit) = 0;
+  // Incoming messages in the order they were stored, at most `limit`.
+  virtual Result<std::vector<MessageListing>> ListMessages(const MessageQuery& query) = 0;
   virtual Result<std::optional<MessageListing>> DescribeMessage(int64_t id) = 0;
   // Raw bytes of a stored incoming message (for re-processing and for staff).
   virtual Result<std::string> MessageRaw(int64_t id) = 0;

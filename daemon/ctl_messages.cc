@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: complaintsctl [--db PATH | --config FILE] messages list [--state STATE]...\n"
     "                                        [--since YYYY-MM-DD] [--json]\n"
-    "  incoming mail received since that day (default: 30 days ago), oldest first, in the states\n"
+    "  incoming mail received since that day (default: 30 days ago), as stored, in the states\n"
     "  given (default: review and quarantined, the mail that opened no case; 'all' for every\n"
     "  state)\n"
     "usage: complaintsctl [--db PATH | --config FILE] messages show N [--raw]\n"
@@ -52,14 +52,18 @@ int List(const CommandLine& line, CtlSession& session, std::ostream& out, std::o
   std::vector<std::string> states = line.GetAll("state");
   if (states.empty()) states = {"review", "quarantined"};
   if (std::find(states.begin(), states.end(), "all") != states.end()) states.clear();
-  Instant since =
-      std::chrono::floor<std::chrono::days>(session.clock.Now()) - std::chrono::days{30};
+  Instant since = FromLondon(ToLondon(session.clock.Now()).day - std::chrono::days{30},
+                             std::chrono::seconds{0});
   if (auto day = line.Get("since")) {
     Result<Instant> at = ParseIsoInstant(*day + "T00:00:00Z");
     if (!at || day->size() != 10) return Fail(err, "--since wants a day, YYYY-MM-DD", 2);
     since = FromLondon(std::chrono::floor<std::chrono::days>(*at), std::chrono::seconds{0});
   }
-  Result<std::vector<MessageListing>> listed = session.store->ListMessages(states, since, 100000);
+  MessageQuery query;
+  query.states = states;
+  query.since = since;
+  query.limit = 100000;
+  Result<std::vector<MessageListing>> listed = session.store->ListMessages(query);
   if (!listed) return Fail(err, listed.error(), 1);
   for (const MessageListing& m : *listed) {
     if (line.Has("json")) {

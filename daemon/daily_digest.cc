@@ -7,6 +7,14 @@
 #include "daemon/london_time.h"
 
 namespace complaints {
+namespace {
+
+// Where the last message listed is kept: a cursor row of its own beside the mailboxes'.
+constexpr const char* kDigestMark = "daily-digest";
+constexpr const char* kDigestMarkFolder = "messages that opened no case";
+constexpr size_t kMostListed = 500;
+
+}  // namespace
 
 DailyDigest::DailyDigest(CaseStore& store, CaseMailer& mailer, const BusinessHours& hours,
                          std::chrono::minutes send_at, const Clock& clock)
@@ -55,14 +63,29 @@ Result<bool> DailyDigest::RunOnce() {
                        (flags.empty() ? "" : flags + ")"));
     }
   }
-  // Mail that opened no case (classified other, or quarantined) since the previous working day's
-  // digest: a person looks at each, so that no complaint is missed unseen.
-  const Instant since = FromLondon(hours_.calendar().PreviousWorkingDay(local.day), send_at_);
-  Result<std::vector<MessageListing>> unopened =
-      store_.ListMessages({"review", "quarantined"}, since, 500);
-  if (!unopened) return Result<bool>(unopened.status());
+  // Mail that opened no case (classified other, or quarantined) stored since the last message an
+  // earlier digest listed: a person looks at each, so that no complaint is missed unseen. The
+  // mark is kept with the mailbox cursors; it counts stored messages, not arrival times, so mail
+  // that arrived before a digest but was handled after it is in the next one.
+  FolderCursor mark;
+  Status read = store_.InTransaction([&](StoreTransaction& txn) -> Status {
+    Result<std::optional<FolderCursor>> c = txn.GetCursor(kDigestMark, kDigestMarkFolder);
+    if (!c) return c.status();
+    if (c.value()) mark = **c;
+    return Status::Ok();
+  });
+  if (!read) return Result<bool>(read);
+  MessageQuery query;
+  query.states = {"review", "quarantined"};
+  query.after_id = mark.last_uid;
+  query.limit = static_cast<int>(kMostListed) + 1;
+  Result<std::vector<MessageListing>> listed = store_.ListMessages(query);
+  if (!listed) return Result<bool>(listed.status());
+  std::vector<MessageListing> unopened = std::move(listed).value();
+  const bool more = unopened.size() > kMostListed;
+  if (more) unopened.resize(kMostListed);  // the rest open the next digest
   nlohmann::json not_opened = nlohmann::json::array();
-  for (const MessageListing& m : *unopened) {
+  for (const MessageListing& m : unopened) {
     const LondonTime at = ToLondon(m.received_at);
     char when[32];
     std::snprintf(when, sizeof when, "%02ld:%02ld",
@@ -71,6 +94,10 @@ Result<bool> DailyDigest::RunOnce() {
     not_opened.push_back("message " + std::to_string(m.id) + ", " + DayInWords(m.received_at) +
                          " " + when + (m.state == "quarantined" ? " (quarantined): " : ": ") +
                          m.reason);
+    mark.last_uid = static_cast<uint32_t>(m.id);
+  }
+  if (more) {
+    not_opened.push_back("and more, in the next digest: complaintsctl messages list shows all");
   }
   bool queued = false;
   Status done = store_.InTransaction([&](StoreTransaction& txn) -> Status {
@@ -88,6 +115,7 @@ Result<bool> DailyDigest::RunOnce() {
     mail.unique = unique;
     Result<std::optional<OutboxItem>> item = mailer_.Queue(txn, mail, nullptr);
     if (!item) return item.status();
+    if (Status s = txn.SetCursor(kDigestMark, kDigestMarkFolder, mark); !s) return s;
     queued = true;
     return Status::Ok();
   });

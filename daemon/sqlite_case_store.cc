@@ -1017,17 +1017,16 @@ constexpr const char* kListingColumns =
 
 }  // namespace
 
-Result<std::vector<MessageListing>> SqliteCaseStore::ListMessages(
-    const std::vector<std::string>& states, Instant since, int limit) {
+Result<std::vector<MessageListing>> SqliteCaseStore::ListMessages(const MessageQuery& query) {
   using R = Result<std::vector<MessageListing>>;
   // The states as one bound JSON array: no SQL built from the caller's words.
-  nlohmann::json wanted = states;
-  const std::string sql =
-      std::string(kListingColumns) +
-      "AND m.received_at >= ?1 AND (json_array_length(?2) = 0 OR m.state IN "
-      "(SELECT value FROM json_each(?2))) ORDER BY m.received_at, m.id LIMIT ?3";
+  const nlohmann::json states = query.states;
+  const std::string sql = std::string(kListingColumns) +
+                          "AND m.id > ?4 AND m.received_at >= ?1 AND (json_array_length(?2) = 0 OR "
+                          "m.state IN (SELECT value FROM json_each(?2))) ORDER BY m.id LIMIT ?3";
   Statement s(impl_->db, sql.c_str());
-  s.Bind(1, since).Bind(2, wanted.dump()).Bind(3, int64_t{limit});
+  s.Bind(1, query.since).Bind(2, states.dump()).Bind(3, int64_t{query.limit});
+  s.Bind(4, query.after_id);
   std::vector<MessageListing> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {

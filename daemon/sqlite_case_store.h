@@ -28,8 +28,7 @@ class SqliteCaseStore : public CaseStore {
   Result<Contact> GetContact(int64_t id) override;
   Result<std::vector<CaseDocument>> Documents(int64_t case_id) override;
   Result<std::optional<StoredMessage>> FindMessage(int64_t id) override;
-  Result<std::vector<MessageListing>> ListMessages(const std::vector<std::string>& states,
-                                                   Instant since, int limit) override;
+  Result<std::vector<MessageListing>> ListMessages(const MessageQuery& query) override;
   Result<std::optional<MessageListing>> DescribeMessage(int64_t id) override;
   Result<std::string> MessageRaw(int64_t id) override;
   Result<std::vector<std::pair<std::string, std::string>>> RelabelledCases() override;

@@ -12,11 +12,7 @@
 namespace complaints {
 namespace {
 
-struct CtlRun {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::CtlRun;
 
 CtlRun Ctl(const std::vector<std::string>& args) {
   std::ostringstream out, err;

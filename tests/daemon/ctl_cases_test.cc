@@ -14,6 +14,7 @@
 
 #include "daemon/ctl.h"
 #include "daemon/sqlite_case_store.h"
+#include "tests/daemon/test_support.h"
 
 namespace complaints {
 namespace {
@@ -35,11 +36,7 @@ std::string Decoded(const std::string& raw) {
   return out;
 }
 
-struct CtlRun {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::CtlRun;
 
 class CtlCasesTest : public ::testing::Test {
  protected:

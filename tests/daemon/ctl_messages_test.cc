@@ -8,15 +8,12 @@
 #include <sstream>
 
 #include "daemon/sqlite_case_store.h"
+#include "tests/daemon/test_support.h"
 
 namespace complaints {
 namespace {
 
-struct CtlRun {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::CtlRun;
 
 class CtlMessagesTest : public ::testing::Test {
  protected:

@@ -39,32 +39,25 @@ TEST(DailyDigestTest, OnceOnWorkingDaysAtItsTime) {
   ASSERT_TRUE(engine.Open(overdue, "staff").ok());  // acknowledge due Mon 8 June
   DailyDigest digest(*store, mailer, hours, std::chrono::minutes{8 * 60 + 30}, clock);
 
-  // Mail that opened no case: listed from the previous working day's digest on.
-  const struct {
-    const char* at;
-    const char* state;
-    const char* reason;
-  } mail[] = {
-      {"2026-06-11T10:00:00+01:00", "review", "classified other: Thursday's, in Friday's digest"},
-      {"2026-06-12T16:02:00+01:00", "review", "classified other, no case opened: from a@b.example"},
-      {"2026-06-13T11:00:00+01:00", "quarantined", "cannot be read: no MIME boundary found"},
-      {"2026-06-13T12:00:00+01:00", "processed", "complaint"},
-  };
-  ASSERT_TRUE(store
-                  ->InTransaction([&](StoreTransaction& txn) -> Status {
-                    for (const auto& m : mail) {
+  // Mail that opened no case: each message in one digest, the first after it was handled.
+  auto handled = [&](const std::string& at, const std::string& state, const std::string& reason) {
+    ASSERT_TRUE(store
+                    ->InTransaction([&](StoreTransaction& txn) -> Status {
                       IncomingMessage in;
-                      in.raw = m.at;
-                      in.sha256 = m.at;
-                      in.received_at = Instant(m.at);
+                      in.raw = at + reason;
+                      in.sha256 = at + reason;
+                      in.received_at = Instant(at);
                       Result<StoredMessage> stored = txn.StoreIncoming(in);
                       if (!stored) return stored.status();
-                      Status st = txn.SetMessageState(stored->id, m.state, m.reason, std::nullopt);
-                      if (!st) return st;
-                    }
-                    return Status::Ok();
-                  })
-                  .ok());
+                      return txn.SetMessageState(stored->id, state, reason, std::nullopt);
+                    })
+                    .ok());
+  };
+  handled("2026-06-11T10:00:00+01:00", "review", "classified other: Thursday's, never listed yet");
+  handled("2026-06-12T16:02:00+01:00", "review",
+          "classified other, no case opened: from a@b.example");
+  handled("2026-06-13T11:00:00+01:00", "quarantined", "cannot be read: no MIME boundary found");
+  handled("2026-06-13T12:00:00+01:00", "processed", "complaint");
 
   clock.Set("2026-06-13T09:00:00+01:00");  // Saturday
   EXPECT_FALSE(*digest.RunOnce());
@@ -86,10 +79,21 @@ TEST(DailyDigestTest, OnceOnWorkingDaysAtItsTime) {
   EXPECT_NE(raw.find("message 3, Saturday 13 June 2026 11:00 (quarantined): cannot be read"),
             std::string::npos)
       << raw;
-  EXPECT_EQ(raw.find("Thursday's"), std::string::npos) << raw;  // before Friday's digest
-  EXPECT_EQ(raw.find("message 4"), std::string::npos) << raw;   // it opened a case
+  EXPECT_NE(raw.find("Thursday's, never listed yet"), std::string::npos) << raw;
+  EXPECT_EQ(raw.find("message 4"), std::string::npos) << raw;  // it opened a case
+
+  // Arrived at 08:00 on Monday but handled after Monday's digest (the mailbox was down): in
+  // Tuesday's, which lists nothing Monday's did.
+  handled("2026-06-15T08:00:00+01:00", "review", "classified other: late but listed");
   clock.Set("2026-06-16T08:31:00+01:00");  // the next working day: a new digest
   EXPECT_TRUE(*digest.RunOnce());
+  const auto both = *store->DueOutgoing(Instant("2100-01-01T00:00:00Z"), 10);
+  ASSERT_EQ(both.size(), 2u);
+  const std::string tuesday = ParseMail(both[1].raw)->text;
+  EXPECT_NE(tuesday.find("message 5, Monday 15 June 2026 08:00: classified other: late but listed"),
+            std::string::npos)
+      << tuesday;
+  EXPECT_EQ(tuesday.find("message 2"), std::string::npos) << tuesday;
   std::filesystem::remove_all(dir);
 }
 

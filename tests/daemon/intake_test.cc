@@ -61,6 +61,13 @@ class IntakeTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
     return r.ok() ? *r : IntakeOutcome{};
   }
+  // WW-2026-00001: a complaint, opened from the resident's mail and given its stage 1 response.
+  void OpenAndRespond() {
+    Process(Mail("raw-1", Resident("complaint the boiler")));
+    StageResponse r;
+    r.outcome = "not_upheld";
+    ASSERT_TRUE(engine_->Respond("WW-2026-00001", r, "Sam").ok());
+  }
   std::vector<OutboxItem> Outbox() {
     return std::move(store_->DueOutgoing(Instant("2100-01-01T00:00:00Z"), 100)).value();
   }
@@ -222,10 +229,7 @@ TEST_F(IntakeTest, ReplyThreadsToItsCaseWithoutANewAcknowledgement) {
 }
 
 TEST_F(IntakeTest, AReplyAskingForStageTwoEscalates) {
-  Process(Mail("raw-1", Resident("complaint the boiler")));
-  StageResponse r;
-  r.outcome = "not_upheld";
-  ASSERT_TRUE(engine_->Respond("WW-2026-00001", r, "Sam").ok());
+  ASSERT_NO_FATAL_FAILURE(OpenAndRespond());
   MailFacts reply = Resident("I am not satisfied with your response", "m3@example.org");
   reply.references = {Outbox()[0].message_id};
   const IntakeOutcome out = Process(Mail("escalate", reply));
@@ -240,10 +244,7 @@ TEST_F(IntakeTest, AReplyAskingForStageTwoEscalates) {
 // Our signed Message-ID proves the thread, not the sender: someone the resident forwarded our
 // mail to cannot escalate the case, and is sent nothing; staff see their words on the case.
 TEST_F(IntakeTest, OnlyTheCasesContactEscalatesOnItsThread) {
-  Process(Mail("raw-1", Resident("complaint the boiler")));
-  StageResponse r;
-  r.outcome = "not_upheld";
-  ASSERT_TRUE(engine_->Respond("WW-2026-00001", r, "Sam").ok());
+  ASSERT_NO_FATAL_FAILURE(OpenAndRespond());
   MailFacts other = Resident("I am not satisfied with your response, escalate", "m4@example.org");
   other.from = {"A Neighbour", "neighbour@example.net"};
   other.references = {Outbox()[0].message_id};
@@ -262,10 +263,7 @@ TEST_F(IntakeTest, OnlyTheCasesContactEscalatesOnItsThread) {
 // Staff on a case's thread are not the resident: with no scan their mail is a note on the case;
 // with a scan it is a new letter (see IntakeLetterTest). Nothing is sent back either way.
 TEST_F(IntakeTest, StaffMailOnACasesThreadIsANoteNotAResidentsReply) {
-  Process(Mail("raw-1", Resident("complaint the boiler")));
-  StageResponse r;
-  r.outcome = "not_upheld";
-  ASSERT_TRUE(engine_->Respond("WW-2026-00001", r, "Sam").ok());
+  ASSERT_NO_FATAL_FAILURE(OpenAndRespond());
   const size_t before = Outbox().size();
   MailFacts staff = Resident("Please escalate this one, I am not satisfied either", "s1@x");
   staff.from = {"Officer", "officer@westway.example"};
@@ -506,15 +504,20 @@ TEST_F(IntakeTest, OtherIsKeptForReviewWithoutACase) {
   EXPECT_EQ(out.kind, IntakeOutcome::Kind::kIgnored);
   EXPECT_EQ((*store_->FindMessage(out.message_row))->state, "review");
   EXPECT_EQ(out.detail.find("jo@example.org"), std::string::npos);  // the log's: no personal data
-  Result<std::vector<MessageListing>> listed =
-      store_->ListMessages({"review"}, Instant("2026-01-01T00:00:00Z"), 10);
+  auto list = [&](std::vector<std::string> states, const std::string& since) {
+    MessageQuery q;
+    q.states = std::move(states);
+    q.since = Instant(since);
+    return store_->ListMessages(q);
+  };
+  Result<std::vector<MessageListing>> listed = list({"review"}, "2026-01-01T00:00:00Z");
   ASSERT_TRUE(listed.ok()) << listed.error();
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].reason,
             "classified other, no case opened: from jo@example.org, \"Parking permits?\"");
-  EXPECT_TRUE(store_->ListMessages({"quarantined"}, Instant("2026-01-01T00:00:00Z"), 10)->empty());
-  EXPECT_EQ(store_->ListMessages({}, Instant("2026-01-01T00:00:00Z"), 10)->size(), 1u);
-  EXPECT_TRUE(store_->ListMessages({}, Instant("2027-01-01T00:00:00Z"), 10)->empty());
+  EXPECT_TRUE(list({"quarantined"}, "2026-01-01T00:00:00Z")->empty());
+  EXPECT_EQ(list({}, "2026-01-01T00:00:00Z")->size(), 1u);
+  EXPECT_TRUE(list({}, "2027-01-01T00:00:00Z")->empty());
 }
 
 TEST(AsksToEscalateTest, Phrases) {

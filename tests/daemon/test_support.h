@@ -24,6 +24,13 @@ inline std::chrono::sys_seconds Instant(const std::string& text) {
   return t.ok() ? *t : std::chrono::sys_seconds{};
 }
 
+// What a complaintsctl command returned and printed.
+struct CtlRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
 // ../shared beside the checkout, or "" when it is absent (tests then skip, saying so).
 inline std::string SharedDir() {
   const std::filesystem::path dir = COMPLAINTSD_SHARED_DIR;
