@@ -32,9 +32,15 @@ int Fail(std::ostream& err, const std::string& why, int code) {
 std::string Printable(const std::string& text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 && c != '\n' && c != '\t') || u == 0x7F ? '?' : c;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (u == 0xC2 && next >= 0x80 && next <= 0x9F) {  // U+0080-U+009F: C1 controls, CSI among them
+      out += '?';
+      ++i;
+    } else {
+      out += (u < 0x20 && u != '\n' && u != '\t') || u == 0x7F ? '?' : text[i];
+    }
   }
   return out;
 }

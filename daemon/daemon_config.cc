@@ -253,7 +253,7 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"classifier.complaint-floor", "",
        "a message at least this likely to be a complaint is handled as one, flagged for review "
        "(default: 0.13, chosen for the shipped model; for your own, see classifier train "
-       "--scores)"},
+       "--scores; at most 0.5)"},
       {"mailbox.kind", "maildir", "maildir or imap"},
       {"mailbox.maildir", "", "the Maildir to read (mailbox.kind = maildir)"},
       {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
@@ -352,11 +352,18 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
                                       "'complaintsctl classifier train --out FILE')");
   }
   if (const std::string floor = r.Text("classifier.complaint-floor"); !floor.empty()) {
+    // Above a half the Code's preference would be gone: another label could win over a likely
+    // complaint (classify --floor measures without it; the daemon never runs so).
     Result<double> p = ParseProbability(floor, "value");
-    if (p)
+    if (p && *p > 0.5) {
+      p = Result<double>::Error(
+          "at most 0.5: above it the Code's preference for complaint is lost");
+    }
+    if (p) {
       c.classifier_complaint_floor = *p;
-    else
+    } else {
       r.Problem("classifier.complaint-floor", p.error());
+    }
   }
   ReadMailbox(r, c.mailbox);
   ReadSender(r, c.sender);

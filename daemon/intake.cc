@@ -159,8 +159,11 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
     });
     if (!claimed) return Result<IntakeOutcome>(claimed);
     // Delivered twice (two aliases, a resend by a server): one case, one acknowledgement. A
-    // first copy that opened no case leaves this one to be handled like any other.
-    if (first && first->case_reference) return SecondCopy(stored.id, *first, facts);
+    // first copy that opened no case, or whose case is someone else's (a Message-ID reused by a
+    // careless program), leaves this one to be handled like any other.
+    if (first && first->case_reference && IsCasesContact(*first->case_reference, facts)) {
+      return SecondCopy(stored.id, *first, facts);
+    }
   }
   if (mailer_.IsOwnAddress(facts.from.address)) {
     return Record(stored.id, IntakeOutcome::Kind::kIgnored, "ignored", "from our own address");
@@ -198,15 +201,30 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
   return OpenCase(stored.id, facts, message.received_at, flags);
 }
 
+bool Intake::IsCasesContact(const std::string& reference, const MailFacts& facts) const {
+  Result<CaseRecord> c = store_.FindCase(reference);
+  if (!c) return false;
+  Result<Contact> contact = store_.GetContact(c->contact_id);
+  if (!contact) return false;
+  return std::any_of(contact->emails.begin(), contact->emails.end(),
+                     [&](const std::string& e) { return Lower(e) == Lower(facts.from.address); });
+}
+
 bool Intake::IsRelayed(const MailFacts& facts) const {
   // parsers/automatic_mail's reasons for a no-reply sender (mailer-daemon and postmaster excluded).
   static const std::set<std::string> kNoReply = {"sent by noreply", "sent by no-reply",
                                                  "sent by donotreply", "sent by do-not-reply"};
-  return facts.automatic && kNoReply.count(facts.automatic_reason) > 0 &&
-         facts.original_message_id.empty() && facts.reply_to &&
-         ValidateAddress(facts.reply_to->address) &&
-         Lower(facts.reply_to->address) != Lower(facts.from.address) &&
-         !mailer_.IsOwnAddress(facts.reply_to->address);
+  static const std::set<std::string> kMachines = {"noreply",      "no-reply",      "donotreply",
+                                                  "do-not-reply", "mailer-daemon", "postmaster"};
+  if (!facts.automatic || kNoReply.count(facts.automatic_reason) == 0 ||
+      !facts.original_message_id.empty() || !facts.reply_to) {
+    return false;
+  }
+  const std::string to = Lower(facts.reply_to->address);
+  // The Reply-To must be a person outside the landlord: not another machine, not staff, not us.
+  return ValidateAddress(to) && to != Lower(facts.from.address) &&
+         kMachines.count(to.substr(0, to.find('@'))) == 0 && !mailer_.IsOwnAddress(to) &&
+         !mailer_.IsStaffAddress(to) && !mailer_.IsOwnAddress(facts.from.address);
 }
 
 Result<IntakeOutcome> Intake::StaffNote(int64_t row, const std::string& reference,
@@ -216,6 +234,8 @@ Result<IntakeOutcome> Intake::StaffNote(int64_t row, const std::string& referenc
       [&](StoreTransaction& txn, CaseRecord& cr, std::vector<HistoryEntry>& h) -> Status {
         h.push_back({clock_.Now(), OneLine(facts.from.address, 200), "staff_mail",
                      "on the case's thread: " + Summary(facts)});
+        cr.needs_review = true;  // in the daily digest: a person reads what a colleague wrote
+        if (!cr.HasFlag("staff-mail")) cr.flags.push_back("staff-mail");
         return txn.SetMessageState(row, "processed", "staff mail on the case's thread", cr.id);
       });
   if (!c) return Quarantine(row, "could not record staff mail: " + c.error(), &facts);
@@ -290,13 +310,7 @@ std::optional<std::string> Intake::ThreadedCase(const MailFacts& facts) const {
   }
   // A reference in the subject or body counts only when the sender is the case's contact.
   for (const std::string& ref : facts.case_refs) {
-    Result<CaseRecord> c = store_.FindCase(ref);
-    if (!c) continue;
-    Result<Contact> contact = store_.GetContact(c->contact_id);
-    if (!contact) continue;
-    for (const std::string& email : contact->emails) {
-      if (Lower(email) == Lower(facts.from.address)) return ref;
-    }
+    if (IsCasesContact(ref, facts)) return ref;
   }
   return std::nullopt;
 }
@@ -380,7 +394,11 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
   request.contact.name = facts.from.name;
   request.contact.emails = {facts.from.address};
   request.summary = Summary(facts);
-  request.needs_review = label.needs_review;
+  // A relayed message is answered to its Reply-To: a person checks it is the resident.
+  request.needs_review =
+      label.needs_review || std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
+        return f.rfind("relayed-by:", 0) == 0;
+      });
   request.flags = flags;
   std::string cues;
   for (const std::string& cue : label.cues) cues += (cues.empty() ? "" : ", ") + cue;
@@ -422,10 +440,9 @@ Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,
   if (!resident) return Quarantine(row, resident.error(), &facts);
   // Our signed Message-ID proves the thread, not the sender: mail we sent may have been
   // forwarded. Only the case's own contact escalates; anyone else's words are recorded for staff.
-  bool from_contact = false;
-  for (const std::string& email : resident->emails) {
-    from_contact = from_contact || Lower(email) == Lower(facts.from.address);
-  }
+  const bool from_contact =
+      std::any_of(resident->emails.begin(), resident->emails.end(),
+                  [&](const std::string& e) { return Lower(e) == Lower(facts.from.address); });
   const bool can_escalate = from_contact && current->type == CaseType::kComplaint &&
                             (current->status == case_status::kResponded ||
                              (current->stage == 0 && current->status == case_status::kResolved));

@@ -101,6 +101,8 @@ class Intake {
   Result<IntakeOutcome> Quarantine(int64_t row, const std::string& reason, const MailFacts* facts,
                                    const std::string& also_tell = "");
   Result<IntakeOutcome> Letter(int64_t row, const MailFacts& facts, Instant arrived);
+  // Whether the sender is among the case's contact's addresses.
+  bool IsCasesContact(const std::string& reference, const MailFacts& facts) const;
   // A resident's message relayed by a web form from a no-reply address, Reply-To the resident.
   bool IsRelayed(const MailFacts& facts) const;
   // Mail from staff on a case's thread with no scan: kept on the case as a note; nothing sent.

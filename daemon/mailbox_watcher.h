@@ -3,7 +3,9 @@
 // moved to the processed (or quarantine) folder only after intake has committed it; nothing is
 // deleted and the \Seen flag plays no part. If the process dies anywhere, the next pass fetches
 // the same messages again, intake recognises them as duplicates, and they are simply moved.
-// A UIDVALIDITY change restarts the cursor; stored hashes and Message-IDs prevent duplicates.
+// A UIDVALIDITY change restarts the cursor; stored hashes prevent duplicates (and intake's
+// Message-ID check, second copies with other bytes). A UID listed but not fetched holds the
+// cursor below it, so it is tried again at every pass.
 #pragma once
 
 #include <atomic>

@@ -25,6 +25,7 @@ Result<OutboxSender::Pass> OutboxSender::RunOnce() {
   Pass pass;
   pass.more = static_cast<int>(due->size()) >= settings_.batch;
   for (const OutboxItem& item : *due) {
+    if (alive_) alive_();
     const SendOutcome outcome = transport_.Send(item);
     const Instant now = clock_.Now();
     if (outcome.kind == SendOutcome::Kind::kSent) {

@@ -52,6 +52,8 @@ class OutboxSender {
     bool more = false;  // a whole batch was due: more may be waiting, so run again at once
   };
   Result<Pass> RunOnce();
+  // Called before each item is sent (a send may wait for a slow server): a sign of life.
+  void SetAlive(std::function<void()> alive) { alive_ = std::move(alive); }
 
   // The wait before attempt `attempts + 1` (attempts already made >= 1).
   std::chrono::seconds Backoff(int attempts) const;
@@ -63,6 +65,7 @@ class OutboxSender {
   OutboxSettings settings_;
   Callback on_sent_;
   Callback on_failed_;
+  std::function<void()> alive_;
 };
 
 }  // namespace complaints

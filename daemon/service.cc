@@ -9,7 +9,9 @@ namespace complaints {
 
 Service::Service(Parts parts, Timing timing, Logger log)
     : parts_(std::move(parts)), timing_(timing), log_(std::move(log)) {
-  if (parts_.mailbox != nullptr) parts_.mailbox->SetAlive(parts_.alive);  // before each message
+  // Before each message in and each message out.
+  if (parts_.mailbox != nullptr) parts_.mailbox->SetAlive(parts_.alive);
+  if (parts_.outbox != nullptr) parts_.outbox->SetAlive(parts_.alive);
 }
 
 ServiceStatus Service::status() const {

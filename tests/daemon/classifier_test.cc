@@ -289,8 +289,6 @@ TEST_F(ClassifierTest, TextModeAnswersEveryLineInOrder) {
   EXPECT_NE(got[2].find("\"confidence\""), std::string::npos) << got[2];
 }
 
-// The development sets are other people's data (../shared/corpora); the figures the issue asks for
-// are not reached yet (README, Classifying). This guards what is reached against regressions.
 // --floor moves the Code's preference for measurement: 0 makes everything a possible complaint,
 // 1 leaves the models' and rules' own top label.
 TEST_F(ClassifierTest, FloorOptionMovesTheCodesPreference) {
@@ -338,6 +336,8 @@ TEST_F(ClassifierTest, TheDaemonsClassifierUsesTheConfiguredFloor) {
   EXPECT_TRUE(c.needs_review);
 }
 
+// The development sets are other people's data (../shared/corpora); the figures the issue asks for
+// are not reached yet (README, Classifying). This guards what is reached against regressions.
 TEST_F(ClassifierTest, DevelopmentSetsDoNotGetWorse) {
   const std::string dir = std::string(COMPLAINTSD_SHARED_DIR) + "/corpora/classify";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is absent: not measured";

@@ -32,8 +32,9 @@ class CtlMessagesTest : public ::testing::Test {
       const char* state;
       const char* reason;
     } mail[] = {
-        {"From: Sam <sam@example.org>\r\nSubject: Parking\r\n\r\nWhen does the \x1b[2Jcentre "
-         "open?\r\n",
+        {"From: Sam <sam@example.org>\r\nSubject: Parking\r\nContent-Type: text/plain; "
+         "charset=utf-8\r\n\r\nWhen does the \x1b[2Jcentre \xC2\x9B"
+         "1mopen?\r\n",
          "review", "classified other, no case opened: from sam@example.org, \"Parking\""},
         {std::string("garbage\0\x01", 9), "quarantined", "cannot be read: no header fields"},
         {"From: Jo <jo@example.org>\r\nSubject: Boiler\r\n\r\nBroken again.\r\n", "processed",
@@ -99,8 +100,9 @@ TEST_F(CtlMessagesTest, ShowsAMessageSafelyAndItsBytesOnRequest) {
   EXPECT_NE(r.out.find("state: review (classified other"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("case: none"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("from: Sam <sam@example.org>"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("When does the ?[2Jcentre open?"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);  // no escape reaches the terminal
+  EXPECT_NE(r.out.find("When does the ?[2Jcentre ?1mopen?"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);      // no escape reaches the terminal
+  EXPECT_EQ(r.out.find("\xC2\x9B"), std::string::npos);  // nor a C1 CSI
 
   const CtlRun raw = Ctl({"show", "2", "--raw"});
   ASSERT_EQ(raw.code, 0) << raw.err;

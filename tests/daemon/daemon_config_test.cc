@@ -53,6 +53,9 @@ TEST_F(DaemonConfigTest, TheComplaintFloorIsAProbability) {
   Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ(c->classifier_complaint_floor, 0.08);
+  const std::vector<std::string> above = Problems(good_ + "classifier.complaint-floor = 0.8\n");
+  ASSERT_EQ(above.size(), 1u);
+  EXPECT_NE(above[0].find("at most 0.5"), std::string::npos) << above[0];
   for (const char* bad : {"1.5", "-0.1", "often", "0.1.2", "1e-1", "nan"}) {
     const std::vector<std::string> problems =
         Problems(good_ + "classifier.complaint-floor = " + bad + "\n");

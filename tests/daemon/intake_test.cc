@@ -131,6 +131,13 @@ TEST_F(IntakeTest, ASecondCopyWithOtherBytesJoinsTheFirstCopysCaseAndSendsNothin
   EXPECT_EQ(History(first.reference).back(), "second_copy");
   EXPECT_TRUE(store_->FindCase(first.reference)->needs_review);
 
+  // The same Message-ID from someone else (a program reusing its IDs) is not a copy.
+  MailFacts stranger = Resident("complaint my window is broken");
+  stranger.from = {"Pat", "pat@example.net"};
+  const IntakeOutcome reused = Process(Mail("reused-id", stranger));
+  EXPECT_EQ(reused.kind, IntakeOutcome::Kind::kOpened);
+  EXPECT_NE(reused.reference, first.reference);
+
   // A different message (its own Message-ID) from the same resident is a case of its own.
   const IntakeOutcome other =
       Process(Mail("other", Resident("complaint the lift too", "m9@example.org")));
@@ -199,6 +206,15 @@ TEST_F(IntakeTest, AFormRelayedFromANoReplyAddressIsTheResidentsMail) {
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_EQ(outbox[0].recipients, std::vector<std::string>{"jo@example.org"});
 
+  EXPECT_TRUE(c.needs_review);
+
+  // A no-reply sender whose Reply-To is staff or another machine is no relay: automatic still.
+  for (const char* to : {"repairs@westway.example", "no-reply@vendor.example"}) {
+    MailFacts system = form;
+    system.message_id = std::string("sys-") + to;
+    system.reply_to = MailAddress{"", to};
+    EXPECT_EQ(Process(Mail(system.message_id, system)).kind, IntakeOutcome::Kind::kAutomatic) << to;
+  }
   // The same sender with no Reply-To, or a list's mail, is automatic still: nothing is opened.
   MailFacts bare = Resident("complaint newsletter", "m7@example.org");
   bare.from = {"", "noreply@forms.example"};
@@ -274,6 +290,8 @@ TEST_F(IntakeTest, StaffMailOnACasesThreadIsANoteNotAResidentsReply) {
   EXPECT_EQ(store_->FindCase("WW-2026-00001")->stage, 1);
   EXPECT_EQ(Outbox().size(), before);
   EXPECT_EQ(History("WW-2026-00001").back(), "staff_mail");
+  EXPECT_TRUE(store_->FindCase("WW-2026-00001")->needs_review);  // in the digest
+  EXPECT_TRUE(store_->FindCase("WW-2026-00001")->HasFlag("staff-mail"));
 }
 
 TEST_F(IntakeTest, SubjectReferenceJoinsOnlyFromTheCasesContact) {

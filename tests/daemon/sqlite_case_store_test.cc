@@ -243,7 +243,7 @@ TEST_F(SqliteCaseStoreTest, SequencesCountPerKey) {
   EXPECT_EQ(got, (std::vector<long>{1, 2, 1, 3}));
 }
 
-TEST_F(SqliteCaseStoreTest, IncomingMailIsStoredOnceByHashOrMessageId) {
+TEST_F(SqliteCaseStoreTest, IncomingMailIsStoredOnceByHashAndItsMessageIdFindsOtherCopies) {
   auto store = std::move(SqliteCaseStore::Open(path())).value();
   IncomingMessage m{"raw bytes\0with a NUL",
                     "hash-1",
