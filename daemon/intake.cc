@@ -135,7 +135,11 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
   });
   if (!saved) return Result<IntakeOutcome>(saved);
   if (stored.duplicate && stored.state != "stored") {
-    return IntakeOutcome{IntakeOutcome::Kind::kDuplicate, stored.id, "", "already " + stored.state};
+    // Handled before (a restart between the commit and the move): moved where its state says,
+    // so a quarantined message goes to the quarantine folder still; nobody is told twice.
+    const auto kind = stored.state == "quarantined" ? IntakeOutcome::Kind::kQuarantined
+                                                    : IntakeOutcome::Kind::kDuplicate;
+    return IntakeOutcome{kind, stored.id, "", "already " + stored.state};
   }
   Result<MailFacts> read = reader_.Read(message.raw);
   if (!read) return Quarantine(stored.id, "cannot be read: " + read.error(), nullptr);

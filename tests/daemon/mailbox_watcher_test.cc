@@ -25,6 +25,7 @@ class MailboxWatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     MailSettings settings;
+    settings.admin_address = "it@ha.example";  // told of quarantined mail
     stack_ = std::make_unique<testing::IntakeStack>("watcher_mb_test", "westway", settings, clock_);
     store_ = stack_->store.get();
     engine_ = stack_->engine.get();
@@ -136,6 +137,23 @@ TEST_F(MailboxWatcherTest, NewMailBecomesCasesAndMovesOnlyAfterwards) {
   EXPECT_EQ(source_.folders["Processed"].size(), 2u);
   EXPECT_EQ(source_.folders["Quarantine"].size(), 1u);
   EXPECT_EQ(Run().fetched, 0);
+}
+
+// A quarantined message whose move failed goes to the quarantine folder when it comes back,
+// not to Processed, and staff are not told twice.
+TEST_F(MailboxWatcherTest, AQuarantinedMessageStaysQuarantinedAfterAFailedMove) {
+  source_.Deliver("garbage");  // the reader knows nothing of it: quarantined
+  source_.failing_moves = 1;
+  MailboxWatcher watcher(source_, *store_, *intake_, {});
+  EXPECT_FALSE(watcher.RunOnce().ok());
+  const size_t told = store_->DueOutgoing(Instant("2100-01-01T00:00:00Z"), 100)->size();
+  EXPECT_EQ(told, 1u);
+  const MailboxWatcher::Pass again = Run();
+  ASSERT_EQ(again.outcomes.size(), 1u);
+  EXPECT_EQ(again.outcomes[0].detail, "already quarantined");
+  EXPECT_EQ(source_.folders["Quarantine"].size(), 1u);
+  EXPECT_TRUE(source_.folders["Processed"].empty());
+  EXPECT_EQ(store_->DueOutgoing(Instant("2100-01-01T00:00:00Z"), 100)->size(), told);
 }
 
 TEST_F(MailboxWatcherTest, AFailedMoveLosesNothingAndDuplicatesNothing) {
