@@ -199,6 +199,19 @@ Result<CaseRecord> CaseEngine::Update(const std::string& ref, const Change& chan
   return result;
 }
 
+Result<std::vector<std::string>> CaseEngine::RecordSentAcknowledgements(const std::string& actor) {
+  using R = Result<std::vector<std::string>>;
+  Result<std::vector<std::pair<std::string, Instant>>> sent = store_.UnrecordedAcknowledgements();
+  if (!sent) return R(sent.status());
+  std::vector<std::string> recorded;
+  for (const auto& [reference, at] : *sent) {
+    Result<CaseRecord> done = Acknowledge(reference, actor, at);
+    if (!done) return R::Error(reference + ": " + done.error());
+    recorded.push_back(reference);
+  }
+  return recorded;
+}
+
 Result<CaseRecord> CaseEngine::Acknowledge(const std::string& ref, const std::string& actor,
                                            std::optional<Instant> at) {
   return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {

@@ -61,6 +61,9 @@ class CaseEngine {
   // acknowledgement, the response deadline is recomputed from it.
   Result<CaseRecord> Acknowledge(const std::string& ref, const std::string& actor,
                                  std::optional<Instant> at = std::nullopt);
+  // Records every stage acknowledgement that was sent but not recorded (the process died
+  // between the two, or recording failed), at the time it was sent. Returns the references.
+  Result<std::vector<std::string>> RecordSentAcknowledgements(const std::string& actor);
   Result<CaseRecord> Define(const std::string& ref, const std::string& definition,
                             const std::string& outcome_sought, const std::string& actor);
   // A handler, or a panel (several members). At stage 2 and later nobody who handled an earlier

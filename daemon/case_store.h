@@ -184,6 +184,10 @@ class CaseStore {
   // Incoming messages in the order they were stored, at most `limit`.
   virtual Result<std::vector<MessageListing>> ListMessages(const MessageQuery& query) = 0;
   virtual Result<std::optional<MessageListing>> DescribeMessage(int64_t id) = 0;
+  // Stage acknowledgements sent but not recorded on their stage (a crash between the send and
+  // the record): each open case whose current stage has no acknowledgement, with the time an
+  // ack-stage mail queued since that stage opened was sent.
+  virtual Result<std::vector<std::pair<std::string, Instant>>> UnrecordedAcknowledgements() = 0;
   // Raw bytes of a stored incoming message (for re-processing and for staff).
   virtual Result<std::string> MessageRaw(int64_t id) = 0;
   // Staff's corrections of the classifier: for every case relabelled by a person, its label now

@@ -87,6 +87,16 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   if (!hours) return R::Error("calendar: " + hours.error());
   p->hours = std::make_unique<BusinessHours>(*hours);
   p->engine = std::make_unique<CaseEngine>(*p->store, p->policy, *p->hours, clock);
+  // An acknowledgement sent just before the process died, but not yet recorded on its stage:
+  // recorded now, at the time it went, so the response clock starts where it should.
+  if (Result<std::vector<std::string>> recorded =
+          p->engine->RecordSentAcknowledgements("complaintsd");
+      !recorded) {
+    log("recording acknowledgements already sent: " + recorded.error());
+  } else if (!recorded->empty()) {
+    log("recorded " + std::to_string(recorded->size()) +
+        " acknowledgement(s) sent before a restart");
+  }
   p->mailer = std::make_unique<CaseMailer>(*p->templates, p->policy, *p->hours, config.mail, clock);
   Result<std::unique_ptr<MailReader>> reader = MakeMailReader(p->policy);
   if (!reader) return R(reader.status());

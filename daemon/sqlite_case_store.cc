@@ -1051,6 +1051,20 @@ Result<std::optional<MessageListing>> SqliteCaseStore::DescribeMessage(int64_t i
   return std::optional<MessageListing>(m);
 }
 
+Result<std::vector<std::pair<std::string, Instant>>> SqliteCaseStore::UnrecordedAcknowledgements() {
+  using R = Result<std::vector<std::pair<std::string, Instant>>>;
+  Statement s(impl_->db,
+              "SELECT c.reference, MIN(o.sent_at) FROM cases c JOIN stages s ON s.case_id = c.id "
+              "AND s.number = c.stage JOIN outbox o ON o.case_id = c.id AND o.kind = 'ack-stage' "
+              "AND o.state = 'sent' AND o.created_at >= s.opened_at WHERE c.status = 'open' AND "
+              "c.stage >= 1 AND s.acknowledged_at IS NULL GROUP BY c.id ORDER BY c.id");
+  std::vector<std::pair<std::string, Instant>> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back({s.Text(0), s.At(1)});
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
 Result<std::string> SqliteCaseStore::MessageRaw(int64_t id) {
   Statement s(impl_->db, "SELECT raw FROM messages WHERE id = ?1");
   s.Bind(1, id);

@@ -30,6 +30,7 @@ class SqliteCaseStore : public CaseStore {
   Result<std::optional<StoredMessage>> FindMessage(int64_t id) override;
   Result<std::vector<MessageListing>> ListMessages(const MessageQuery& query) override;
   Result<std::optional<MessageListing>> DescribeMessage(int64_t id) override;
+  Result<std::vector<std::pair<std::string, Instant>>> UnrecordedAcknowledgements() override;
   Result<std::string> MessageRaw(int64_t id) override;
   Result<std::vector<std::pair<std::string, std::string>>> RelabelledCases() override;
   Result<std::vector<WatchedDeadline>> PendingDeadlines(Instant until, int limit) override;

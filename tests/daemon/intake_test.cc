@@ -164,6 +164,24 @@ TEST_F(IntakeTest, MailWithNoArrivalTimeCountsFromNow) {
   for (const Deadline& d : c.deadlines) EXPECT_GT(d.due_at, clock_.Now());
 }
 
+// An acknowledgement sent, then the process died before it was recorded on the stage: at the
+// next start it is recorded at the time it was sent, once; one not yet sent is not.
+TEST_F(IntakeTest, AnAcknowledgementSentButNotRecordedIsRecordedAtItsTime) {
+  const IntakeOutcome first = Process(Mail("raw-1", Resident("complaint the boiler")));
+  Process(Mail("raw-2", Resident("complaint the lift", "m2@example.org")));
+  const complaints::Instant sent = clock_.Now() + std::chrono::minutes{1};
+  ASSERT_TRUE(store_->MarkSent(Outbox()[0].id, sent).ok());  // the first case's only
+  clock_.Set("2026-06-10T10:00:00+01:00");
+  Result<std::vector<std::string>> recorded = engine_->RecordSentAcknowledgements("complaintsd");
+  ASSERT_TRUE(recorded.ok()) << recorded.error();
+  EXPECT_EQ(*recorded, std::vector<std::string>{first.reference});
+  const CaseRecord c = *store_->FindCase(first.reference);
+  ASSERT_TRUE(c.CurrentStage()->acknowledged_at.has_value());
+  EXPECT_EQ(*c.CurrentStage()->acknowledged_at, sent);
+  EXPECT_FALSE(store_->FindCase("WW-2026-00002")->CurrentStage()->acknowledged_at.has_value());
+  EXPECT_TRUE(engine_->RecordSentAcknowledgements("complaintsd")->empty());  // once
+}
+
 TEST_F(IntakeTest, UnreadableMailIsQuarantinedAndTheAdminTold) {
   const IntakeOutcome out = Process(Raw("garbage"));
   EXPECT_EQ(out.kind, IntakeOutcome::Kind::kQuarantined);
