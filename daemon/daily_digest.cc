@@ -1,7 +1,5 @@
 #include "daemon/daily_digest.h"
 
-#include <cstdio>
-
 #include "daemon/bank_holidays.h"
 #include "daemon/deadline_watcher.h"
 #include "daemon/london_time.h"
@@ -86,14 +84,9 @@ Result<bool> DailyDigest::RunOnce() {
   if (more) unopened.resize(kMostListed);  // the rest open the next digest
   nlohmann::json not_opened = nlohmann::json::array();
   for (const MessageListing& m : unopened) {
-    const LondonTime at = ToLondon(m.received_at);
-    char when[32];
-    std::snprintf(when, sizeof when, "%02ld:%02ld",
-                  static_cast<long>(at.time_of_day.count() / 3600),
-                  static_cast<long>(at.time_of_day.count() / 60 % 60));
     not_opened.push_back("message " + std::to_string(m.id) + ", " + DayInWords(m.received_at) +
-                         " " + when + (m.state == "quarantined" ? " (quarantined): " : ": ") +
-                         m.reason);
+                         " " + FormatLondonClock(m.received_at) +
+                         (m.state == "quarantined" ? " (quarantined): " : ": ") + m.reason);
     mark.last_uid = static_cast<uint32_t>(m.id);
   }
   if (more) {

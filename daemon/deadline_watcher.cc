@@ -15,12 +15,6 @@ std::string ActionWords(const std::string& kind) {
   return "send the stage response";
 }
 
-std::string ClockTime(Instant at) {
-  const long tod = static_cast<long>(ToLondon(at).time_of_day.count());
-  const std::string hh = std::to_string(tod / 3600), mm = std::to_string(tod / 60 % 60);
-  return (hh.size() < 2 ? "0" : "") + hh + ":" + (mm.size() < 2 ? "0" : "") + mm;
-}
-
 bool LooksLikeAddress(const std::string& text) { return ValidateAddress(text).ok(); }
 
 }  // namespace
@@ -88,7 +82,7 @@ Status DeadlineWatcher::Notify(const WatchedDeadline& d, bool breach, Instant no
     values["stage_name"] = stage_name;
     values["deadline_words"] = words;
     values["due_words"] = DayInWords(d.due_at);
-    values["due_time"] = ClockTime(d.due_at);
+    values["due_time"] = FormatLondonClock(d.due_at);
     values["action_words"] = ActionWords(d.kind);
     values["resident_notice_promised"] = settings_.resident_notice_promised;
     std::vector<std::string> to;

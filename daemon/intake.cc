@@ -28,14 +28,18 @@ std::vector<std::string> Threading(const MailFacts& facts) {
   return refs;
 }
 
+// Whether `address` is one of the contact's email addresses.
+bool IsAddressOf(const Contact& contact, const std::string& address) {
+  return std::any_of(contact.emails.begin(), contact.emails.end(),
+                     [&](const std::string& e) { return Lower(e) == Lower(address); });
+}
+
 }  // namespace
 
 std::string OneLine(std::string text, size_t max) {
-  for (char& c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';  // newlines and other controls
-  }
   std::string out;
   for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';  // newlines and other controls
     if (c == ' ' && !out.empty() && out.back() == ' ') continue;
     out += c;
   }
@@ -209,9 +213,7 @@ bool Intake::IsCasesContact(const std::string& reference, const MailFacts& facts
   Result<CaseRecord> c = store_.FindCase(reference);
   if (!c) return false;
   Result<Contact> contact = store_.GetContact(c->contact_id);
-  if (!contact) return false;
-  return std::any_of(contact->emails.begin(), contact->emails.end(),
-                     [&](const std::string& e) { return Lower(e) == Lower(facts.from.address); });
+  return contact && IsAddressOf(*contact, facts.from.address);
 }
 
 bool Intake::IsRelayed(const MailFacts& facts) const {
@@ -444,9 +446,7 @@ Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,
   if (!resident) return Quarantine(row, resident.error(), &facts);
   // Our signed Message-ID proves the thread, not the sender: mail we sent may have been
   // forwarded. Only the case's own contact escalates; anyone else's words are recorded for staff.
-  const bool from_contact =
-      std::any_of(resident->emails.begin(), resident->emails.end(),
-                  [&](const std::string& e) { return Lower(e) == Lower(facts.from.address); });
+  const bool from_contact = IsAddressOf(*resident, facts.from.address);
   const bool can_escalate = from_contact && current->type == CaseType::kComplaint &&
                             (current->status == case_status::kResponded ||
                              (current->stage == 0 && current->status == case_status::kResolved));

@@ -54,6 +54,13 @@ sys_seconds FromLondon(sys_days day, seconds time_of_day) {
   return London()->to_sys(local, date::choose::earliest);
 }
 
+std::string FormatLondonClock(std::chrono::sys_seconds instant) {
+  const long tod = static_cast<long>(ToLondon(instant).time_of_day.count());
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02ld:%02ld", tod / 3600 % 100, tod / 60 % 60);
+  return buf;
+}
+
 std::string FormatLondonIso(sys_seconds instant) {
   const LondonTime t = ToLondon(instant);
   const long tod = static_cast<long>(t.time_of_day.count());

@@ -30,6 +30,8 @@ std::chrono::sys_seconds FromLondon(std::chrono::sys_days day, std::chrono::seco
 
 // "2026-06-17T17:00:00+01:00".
 std::string FormatLondonIso(std::chrono::sys_seconds instant);
+// The London wall-clock time of `instant`, "HH:MM".
+std::string FormatLondonClock(std::chrono::sys_seconds instant);
 // "YYYY-MM-DDTHH:MM[:SS[.frac]]" followed by "Z", "+HH:MM" or "+HHMM" (a space may stand for the
 // T). An offset is required: a bare local time is ambiguous once a year.
 Result<std::chrono::sys_seconds> ParseIsoInstant(std::string_view text);

@@ -1015,6 +1015,13 @@ constexpr const char* kListingColumns =
     "SELECT m.id, m.received_at, m.state, m.reason, c.reference FROM messages m LEFT JOIN cases c "
     "ON c.id = m.case_id WHERE m.direction = 'in' ";
 
+// One row of kListingColumns.
+MessageListing ReadListing(const Statement& s) {
+  MessageListing m{s.Int(0), s.At(1), s.Text(2), s.Text(3), std::nullopt};
+  if (!s.IsNull(4)) m.case_reference = s.Text(4);
+  return m;
+}
+
 }  // namespace
 
 Result<std::vector<MessageListing>> SqliteCaseStore::ListMessages(const MessageQuery& query) {
@@ -1029,11 +1036,7 @@ Result<std::vector<MessageListing>> SqliteCaseStore::ListMessages(const MessageQ
   s.Bind(4, query.after_id);
   std::vector<MessageListing> out;
   int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) {
-    MessageListing m{s.Int(0), s.At(1), s.Text(2), s.Text(3), std::nullopt};
-    if (!s.IsNull(4)) m.case_reference = s.Text(4);
-    out.push_back(std::move(m));
-  }
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadListing(s));
   if (rc != SQLITE_DONE) return R::Error(s.error());
   return out;
 }
@@ -1046,9 +1049,7 @@ Result<std::optional<MessageListing>> SqliteCaseStore::DescribeMessage(int64_t i
   const int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<MessageListing>();
   if (rc != SQLITE_ROW) return R::Error(s.error());
-  MessageListing m{s.Int(0), s.At(1), s.Text(2), s.Text(3), std::nullopt};
-  if (!s.IsNull(4)) m.case_reference = s.Text(4);
-  return std::optional<MessageListing>(m);
+  return std::optional<MessageListing>(ReadListing(s));
 }
 
 Result<std::vector<std::pair<std::string, Instant>>> SqliteCaseStore::UnrecordedAcknowledgements() {
