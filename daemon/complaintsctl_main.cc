@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/ctl.h"
+#include "daemon/ctl/commands.h"
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);

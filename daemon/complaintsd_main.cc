@@ -28,11 +28,11 @@
 #include <iostream>
 #include <mutex>
 
-#include "daemon/config_file.h"
-#include "daemon/daemon_config.h"
-#include "daemon/london_time.h"
-#include "daemon/runtime.h"
-#include "daemon/status_server.h"
+#include "daemon/base/config_file.h"
+#include "daemon/calendar/london_time.h"
+#include "daemon/service/daemon_config.h"
+#include "daemon/service/runtime.h"
+#include "daemon/service/status_server.h"
 
 namespace {
 

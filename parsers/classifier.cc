@@ -8,7 +8,7 @@ namespace complaints {
 namespace {
 
 // How much the cue rules count beside the model: measured on the corpus's held-out slice
-// (README, Classifying).
+// (docs/measurements.md, The classifier).
 constexpr double kCueWeight = 0.3;
 
 std::string Percent(const std::string& label, double p) {

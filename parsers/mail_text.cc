@@ -19,9 +19,9 @@ namespace {
 
 // HTML to text goes through libxml2's HTML parser in SAX mode: the text is gathered as the parser
 // reads, and no tree is built (so hostile nesting costs no stack and little memory). It replaced
-// gumbo, whose HTML5 tree building took four times as long for the same words (see the README's
-// parse benchmark); two HTML5 rules libxml2 2.9 lacks are applied here (CharacterReference
-// and WithoutC1Controls).
+// gumbo, whose HTML5 tree building took four times as long for the same words (see
+// docs/measurements.md's parse benchmark); two HTML5 rules libxml2 2.9 lacks are applied here
+// (CharacterReference and WithoutC1Controls).
 
 enum class Kind { kInline, kBlock, kBreak, kItem, kHidden };
 

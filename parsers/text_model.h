@@ -45,7 +45,8 @@ class TextModel {
   // Whether the file had the word model after fastText's.
   bool HasWordModel() const { return words_ != nullptr; }
 
-  // How much the word model counts in the mean, when present (README, Classifying).
+  // How much the word model counts in the mean, when present (docs/measurements.md, The
+  // classifier).
   static constexpr double kWordModelShare = 0.5;
 
  private:

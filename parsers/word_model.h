@@ -2,8 +2,8 @@
 // weights of the resident's words and word pairs (the tokens of ModelTokens). fastText learns
 // dense features from few examples; this one keeps every word pair it saw as its own feature.
 // Averaged with fastText it measurably improved every external development set and held-out
-// complaint recall (README, Classifying). Training is deterministic: the same examples in the
-// same order give the same bytes. Pure: no I/O.
+// complaint recall (docs/measurements.md, The classifier). Training is deterministic: the same
+// examples in the same order give the same bytes. Pure: no I/O.
 #pragma once
 
 #include <cstdint>

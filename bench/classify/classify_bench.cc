@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/classifier_training.h"
+#include "daemon/intake/classifier_training.h"
 #include "parsers/classifier.h"
 #include "parsers/text_model.h"
 

@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "daemon/case_mailer.h"
-#include "daemon/deadline_watcher.h"
-#include "daemon/london_time.h"
-#include "daemon/mail_templates.h"
-#include "daemon/policy.h"
-#include "daemon/sqlite_case_store.h"
+#include "daemon/calendar/london_time.h"
+#include "daemon/cases/policy.h"
+#include "daemon/cases/sqlite_case_store.h"
+#include "daemon/outgoing/case_mailer.h"
+#include "daemon/outgoing/mail_templates.h"
+#include "daemon/service/deadline_watcher.h"
 
 namespace {
 

@@ -31,7 +31,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/imap_source.h"
+#include "daemon/intake/imap_source.h"
 #include "tests/integration/dovecot.h"
 #include "tests/integration/processes.h"
 

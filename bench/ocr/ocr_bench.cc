@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "daemon/letter_reader.h"
-#include "daemon/subprocess.h"
-#include "tests/letters/letter_scans.h"
+#include "daemon/base/subprocess.h"
+#include "daemon/letters/letter_reader.h"
+#include "tests/daemon/letters/letter_scans.h"
 
 namespace {
 

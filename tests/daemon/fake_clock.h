@@ -1,7 +1,7 @@
 // A clock the test moves by hand.
 #pragma once
 
-#include "daemon/clock.h"
+#include "daemon/calendar/clock.h"
 #include "tests/daemon/test_support.h"
 
 namespace complaints::testing {

@@ -7,10 +7,10 @@
 #include <set>
 #include <string>
 
-#include "daemon/intake.h"
-#include "daemon/london_time.h"
-#include "daemon/mailbox_watcher.h"
-#include "daemon/outbox_sender.h"
+#include "daemon/calendar/london_time.h"
+#include "daemon/intake/intake.h"
+#include "daemon/intake/mailbox_watcher.h"
+#include "daemon/outgoing/outbox_sender.h"
 
 namespace complaints::testing {
 

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "daemon/case_engine.h"
-#include "daemon/intake.h"
-#include "daemon/sqlite_case_store.h"
+#include "daemon/cases/case_engine.h"
+#include "daemon/cases/sqlite_case_store.h"
+#include "daemon/intake/intake.h"
 #include "tests/daemon/fake_mail.h"
 
 namespace complaints::testing {

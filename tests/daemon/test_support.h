@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <string>
 
-#include "daemon/bank_holidays.h"
-#include "daemon/london_time.h"
+#include "daemon/calendar/bank_holidays.h"
+#include "daemon/calendar/london_time.h"
 
 namespace complaints::testing {
 

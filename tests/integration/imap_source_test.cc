@@ -1,5 +1,5 @@
 // ImapSource against a real Dovecot on 127.0.0.1.
-#include "daemon/imap_source.h"
+#include "daemon/intake/imap_source.h"
 
 #include <gtest/gtest.h>
 

@@ -10,12 +10,12 @@
 #include <map>
 #include <thread>
 
-#include "daemon/london_time.h"
-#include "daemon/sqlite_case_store.h"
+#include "daemon/calendar/london_time.h"
+#include "daemon/cases/sqlite_case_store.h"
 #include "parsers/mail_parser.h"
+#include "tests/daemon/letters/letter_scans.h"
 #include "tests/integration/dovecot.h"
 #include "tests/integration/processes.h"
-#include "tests/letters/letter_scans.h"
 
 namespace complaints {
 namespace {

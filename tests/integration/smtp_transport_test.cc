@@ -1,5 +1,5 @@
 // SmtpTransport against a real SMTP server (aiosmtpd) on 127.0.0.1.
-#include "daemon/smtp_transport.h"
+#include "daemon/outgoing/smtp_transport.h"
 
 #include <gtest/gtest.h>
 

@@ -372,7 +372,7 @@ TEST(MailParserCorpusTest, AgreesWithMime4jDecodedBodies) {
     }
     const std::string stem = name.substr(0, name.size() - suffix.size());
     // mimetic ends a part at a boundary string that appears in the middle of a line; mime4j does
-    // not. A known limitation of the MIME library, listed in the README.
+    // not. A known limitation of the MIME library, listed in docs/architecture.md.
     if (stem == "misplaced-boundary") continue;
     const std::filesystem::path msg = dir / (stem + ".msg");
     if (!std::filesystem::exists(msg)) continue;

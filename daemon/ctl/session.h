@@ -1,0 +1,37 @@
+// What a complaintsctl command that works on cases needs: the store, the policy and the working
+// calendar, from --db, --policy and --config (or $COMPLAINTSD_DB, $COMPLAINTSD_POLICY).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "daemon/base/command_line.h"
+#include "daemon/calendar/business_hours.h"
+#include "daemon/calendar/clock.h"
+#include "daemon/cases/policy.h"
+#include "daemon/cases/sqlite_case_store.h"
+#include "daemon/outgoing/case_mailer.h"
+
+namespace complaints {
+
+struct CtlSession {
+  std::unique_ptr<SqliteCaseStore> store;
+  Policy policy;
+  std::optional<BusinessHours> hours;
+  SystemClock clock;
+  // With --config (the daemon's configuration file): letters to residents are queued in the
+  // outbox, which the daemon sends. Without it, nothing is sent.
+  std::unique_ptr<MailTemplates> templates;
+  std::unique_ptr<CaseMailer> mailer;
+};
+
+// The shipped hos-code-2024 policy, unless $COMPLAINTSD_POLICY names another.
+std::string DefaultPolicyPath();
+
+// Reads --db, --policy and --config from `line` (each command declares them). --config names the
+// daemon's configuration: its store, policy, calendar and mail settings are used, and --db and
+// --policy override the first two.
+Status OpenCtlSession(const CommandLine& line, CtlSession& session);
+
+}  // namespace complaints

@@ -1,0 +1,397 @@
+#include "daemon/service/daemon_config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/base/command_line.h"
+#include "daemon/credentials/secrets.h"
+
+namespace complaints {
+namespace {
+
+const std::string kShipped = COMPLAINTSD_SOURCE_DIR;
+
+class Reader {
+ public:
+  Reader(const ConfigFile& file, std::vector<std::string>& problems)
+      : file_(file), problems_(problems) {
+    std::error_code ec;
+    dir_ = std::filesystem::absolute(file.source(), ec).parent_path();
+  }
+
+  std::string Text(const char* key) {
+    if (auto v = file_.Get(key)) return *v;
+    for (const ConfigKey& k : ConfigKeys()) {
+      if (std::string(k.key) == key) return k.fallback;
+    }
+    return "";
+  }
+  // A path relative to the configuration file's folder.
+  std::string Path(const char* key) {
+    const std::string text = Text(key);
+    if (text.empty() || text[0] == '/') return text;
+    return (dir_ / text).lexically_normal().string();
+  }
+  long Number(const char* key, long min, long max) {
+    Result<long> n = ParseWholeNumber(Text(key), "value", min, max);
+    if (!n) Problem(key, n.error());
+    return n ? *n : min;
+  }
+  bool Flag(const char* key) {
+    const std::string t = Text(key);
+    if (t == "true" || t == "yes" || t == "on") return true;
+    if (t != "false" && t != "no" && t != "off") Problem(key, "expected true or false");
+    return false;
+  }
+  std::string Choice(const char* key, std::initializer_list<const char*> choices) {
+    const std::string t = Text(key);
+    for (const char* c : choices) {
+      if (t == c) return t;
+    }
+    std::string list;
+    for (const char* c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    Problem(key, "'" + t + "' is not one of " + list);
+    return *choices.begin();
+  }
+  void Problem(const std::string& key, const std::string& what) {
+    problems_.push_back(file_.source() + ": " + key + ": " + what);
+  }
+  // Where a secret is: a bare name is a systemd credential when the daemon runs with
+  // credentials; otherwise, like every path here, it is relative to the configuration file.
+  std::string SecretWhere(const char* key) {
+    const std::string name = Text(key);
+    if (name.empty()) return "";
+    const bool credential =
+        name.find('/') == std::string::npos && std::getenv("CREDENTIALS_DIRECTORY") != nullptr;
+    return credential ? name : Path(key);
+  }
+  std::string Secret(const char* key, bool required) {
+    const std::string where = SecretWhere(key);
+    if (where.empty()) {
+      if (required) Problem(key, "required: name a file (chmod 600) or a systemd credential");
+      return "";
+    }
+    Result<std::string> secret = ReadSecret(where);
+    if (!secret) Problem(key, secret.error());
+    return secret ? *secret : "";
+  }
+
+ private:
+  const ConfigFile& file_;
+  std::vector<std::string>& problems_;
+  std::filesystem::path dir_;
+};
+
+void ReadMailbox(Reader& r, MailboxConfig& m) {
+  m.kind = r.Choice("mailbox.kind", {"maildir", "imap"});
+  m.maildir = r.Path("mailbox.maildir");
+  m.url = r.Text("mailbox.url");
+  m.user = r.Text("mailbox.user");
+  m.password_secret = r.Text("mailbox.password-file");
+  m.token_secret = r.Text("mailbox.oauth-token-file");
+  m.token_where = r.SecretWhere("mailbox.oauth-token-file");
+  m.token_command = r.Text("mailbox.oauth-token-command");
+  m.processed_folder = r.Text("mailbox.processed-folder");
+  m.quarantine_folder = r.Text("mailbox.quarantine-folder");
+  m.ca_file = r.Path("mailbox.ca-file");
+  m.tls_verify = r.Flag("mailbox.tls-verify");
+  m.poll_interval = std::chrono::seconds{r.Number("mailbox.poll-seconds", 1, 3600)};
+  m.outage_alert_after = std::chrono::seconds{r.Number("mailbox.outage-alert-seconds", 1, 86400)};
+  m.starttls = r.Flag("mailbox.starttls");
+  if (m.kind == "maildir" && m.maildir.empty()) {
+    r.Problem("mailbox.maildir", "required when mailbox.kind = maildir");
+  }
+  if (m.kind == "imap") {
+    if (m.url.rfind("imaps://", 0) != 0 && m.url.rfind("imap://", 0) != 0) {
+      r.Problem("mailbox.url", "expected imaps://host[:port]/FOLDER or imap://host[:port]/FOLDER");
+    }
+    if (m.user.empty()) r.Problem("mailbox.user", "required when mailbox.kind = imap");
+    const int ways =
+        !m.password_secret.empty() + !m.token_secret.empty() + !m.token_command.empty();
+    if (ways != 1) {
+      r.Problem("mailbox.password-file",
+                "set exactly one of mailbox.password-file, mailbox.oauth-token-file and "
+                "mailbox.oauth-token-command");
+    } else {
+      m.password = r.Secret("mailbox.password-file", false);
+      m.token = r.Secret("mailbox.oauth-token-file", false);
+    }
+  }
+}
+
+void ReadSender(Reader& r, SenderConfig& s) {
+  s.kind = r.Choice("outbox.kind", {"pickup", "smtp"});
+  s.pickup_dir = r.Path("outbox.pickup-dir");
+  s.url = r.Text("smtp.url");
+  s.user = r.Text("smtp.user");
+  s.password_secret = r.Text("smtp.password-file");
+  s.token_secret = r.Text("smtp.oauth-token-file");
+  s.token_where = r.SecretWhere("smtp.oauth-token-file");
+  s.token_command = r.Text("smtp.oauth-token-command");
+  s.ca_file = r.Path("smtp.ca-file");
+  s.tls_verify = r.Flag("smtp.tls-verify");
+  s.starttls = r.Flag("smtp.starttls");
+  if (s.kind == "smtp") {
+    if (!s.token_command.empty() && (!s.token_secret.empty() || !s.password_secret.empty())) {
+      r.Problem("smtp.oauth-token-command",
+                "set at most one of smtp.password-file, smtp.oauth-token-file and "
+                "smtp.oauth-token-command");
+    }
+    s.password = r.Secret("smtp.password-file", false);
+    s.token = r.Secret("smtp.oauth-token-file", false);
+  }
+  if (s.kind == "pickup" && s.pickup_dir.empty()) {
+    r.Problem("outbox.pickup-dir", "required when outbox.kind = pickup");
+  }
+  if (s.kind == "smtp" && s.url.rfind("smtps://", 0) != 0 && s.url.rfind("smtp://", 0) != 0) {
+    r.Problem("smtp.url", "expected smtps://host[:port] or smtp://host[:port]");
+  }
+}
+
+void ReadMail(Reader& r, DaemonConfig& c) {
+  MailSettings& m = c.mail;
+  m.from = {r.Text("mail.from-name"), r.Text("mail.from")};
+  if (Status s = ValidateAddress(m.from.address); !s) r.Problem("mail.from", s.error());
+  m.message_id_domain = r.Text("mail.domain");
+  if (m.message_id_domain.empty()) {
+    const size_t at = m.from.address.rfind('@');
+    m.message_id_domain = at == std::string::npos ? "localhost" : m.from.address.substr(at + 1);
+  }
+  m.own_addresses = SplitList(r.Text("mail.own-addresses"));
+  m.staff_domains = SplitList(r.Text("mail.staff-domains"));
+  m.staff_addresses = SplitList(r.Text("mail.staff-addresses"));
+  for (const std::string& a : m.staff_addresses) {
+    if (Status s = ValidateAddress(a); !s) r.Problem("mail.staff-addresses", s.error());
+  }
+  m.admin_address = r.Text("mail.admin");
+  m.manager_address = r.Text("mail.manager");
+  m.compliments_address = r.Text("mail.compliments-to");
+  for (const char* key : {"mail.admin", "mail.manager", "mail.compliments-to"}) {
+    const std::string a = r.Text(key);
+    if (!a.empty()) {
+      if (Status s = ValidateAddress(a); !s) r.Problem(key, s.error());
+    }
+  }
+  if (const std::string path = r.Path("mail.staff-directory"); !path.empty()) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    Result<StaffDirectory> directory =
+        in ? StaffDirectory::Parse(text.str(), path)
+           : Result<StaffDirectory>::Error(path + ": cannot be read");
+    if (directory) {
+      m.staff_directory = std::move(directory).value();
+    } else {
+      r.Problem("mail.staff-directory", directory.error());
+    }
+  }
+  m.auto_reply_cap = static_cast<int>(r.Number("mail.auto-reply-cap", 0, 100));
+  c.signing_key_secret = r.Text("mail.signing-key-file");
+  m.signing_key = r.Secret("mail.signing-key-file", true);
+}
+
+void ReadDeadlines(Reader& r, DaemonConfig& c) {
+  c.watcher.warn_working_days = static_cast<int>(r.Number("deadlines.warn-working-days", 0, 20));
+  if (const long hours = r.Number("deadlines.warn-hours", 0, 240); hours > 0) {
+    c.watcher.warn_hours = std::chrono::hours{hours};
+  }
+  Result<std::chrono::minutes> start = ParseClockTime(r.Text("deadlines.start-of-day"));
+  if (!start) r.Problem("deadlines.start-of-day", start.error());
+  c.watcher.start_of_day = start ? *start : std::chrono::minutes{9 * 60};
+  c.watcher.board_member_address = r.Text("deadlines.board-member");
+  c.watcher_interval = std::chrono::seconds{r.Number("deadlines.interval-seconds", 5, 3600)};
+  Result<std::chrono::minutes> digest = ParseClockTime(r.Text("deadlines.digest-time"));
+  if (!digest) r.Problem("deadlines.digest-time", digest.error());
+  c.digest_at = digest ? *digest : std::chrono::minutes{8 * 60 + 30};
+  c.outbox.max_attempts = static_cast<int>(r.Number("outbox.max-attempts", 1, 1000));
+  c.outbox.first_retry = std::chrono::seconds{r.Number("outbox.first-retry-seconds", 1, 3600)};
+}
+
+void ReadLetters(Reader& r, LettersConfig& l) {
+  l.enabled = r.Flag("letters.enabled");
+  l.reader.helper = r.Path("letters.reader");
+  if (l.reader.helper.empty()) l.reader.helper = DefaultLetterHelper();
+  if (l.enabled && access(l.reader.helper.c_str(), X_OK) != 0) {
+    r.Problem("letters.reader", l.reader.helper +
+                                    ": not an executable program (build complaintsd-letter, or "
+                                    "set letters.enabled = false)");
+  }
+  l.reader.timeout = std::chrono::seconds{r.Number("letters.timeout-seconds", 5, 3600)};
+  l.reader.memory_mb = static_cast<int>(r.Number("letters.memory-mb", 256, 65536));
+  l.reader.max_pages = static_cast<int>(r.Number("letters.max-pages", 1, 500));
+  const std::string address = r.Text("letters.return-address");
+  for (size_t at = 0; at <= address.size() && !address.empty();) {
+    size_t bar = address.find('|', at);
+    if (bar == std::string::npos) bar = address.size();
+    std::string line = address.substr(at, bar - at);
+    while (!line.empty() && line.front() == ' ') line.erase(line.begin());
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) l.return_address.push_back(line);
+    at = bar + 1;
+  }
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& ConfigKeys() {
+  static const std::vector<ConfigKey> keys = {
+      {"calendar.region", "england-and-wales", "bank-holiday division (the policy's wins)"},
+      {"calendar.close-of-business", "17:00", "Europe/London (the policy's wins)"},
+      {"calendar.closures", "", "office closure days, YYYY-MM-DD or A..B, comma-separated"},
+      {"calendar.removed-holidays", "", "bank holidays the office works"},
+      {"calendar.bank-holidays-file", "", "a GOV.UK bank-holidays.json"},
+      {"store.path", "/var/lib/complaintsd/complaints.db", "the SQLite database"},
+      {"policy.file", "", "the landlord's policy (default: the shipped hos-code-2024.json)"},
+      {"templates.dir", "", "the email templates (default: the shipped templates/)"},
+      {"classifier.model", "",
+       "the classifier's model file (default: the one built from the shipped corpus)"},
+      {"classifier.complaint-floor", "",
+       "a message at least this likely to be a complaint is handled as one, flagged for review "
+       "(default: 0.13, chosen for the shipped model; for your own, see classifier train "
+       "--scores; at most 0.5)"},
+      {"mailbox.kind", "maildir", "maildir or imap"},
+      {"mailbox.maildir", "", "the Maildir to read (mailbox.kind = maildir)"},
+      {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
+      {"mailbox.user", "", "the IMAP login"},
+      {"mailbox.password-file", "", "secret: the IMAP password (file, chmod 600, or credential)"},
+      {"mailbox.oauth-token-file", "",
+       "secret: an XOAUTH2 bearer token instead of a password (re-read at each connection)"},
+      {"mailbox.oauth-token-command", "",
+       "or a command that prints a fresh XOAUTH2 token, run at each connection"},
+      {"mailbox.processed-folder", "Processed", "where handled mail is moved"},
+      {"mailbox.quarantine-folder", "Quarantine", "where mail that cannot be handled is moved"},
+      {"mailbox.ca-file", "", "CA bundle to verify the IMAP server with (default: the system's)"},
+      {"mailbox.tls-verify", "true",
+       "verify the IMAP server's certificate (never off in production)"},
+      {"mailbox.poll-seconds", "60", "polling interval when the server has no IDLE"},
+      {"mailbox.starttls", "true",
+       "with imap://, require STARTTLS (false only for a local test server)"},
+      {"mailbox.outage-alert-seconds", "900", "email the admin when the mailbox is down this long"},
+      {"outbox.kind", "pickup", "pickup (a folder of .eml files) or smtp"},
+      {"outbox.pickup-dir", "", "the pickup folder (outbox.kind = pickup)"},
+      {"outbox.max-attempts", "60", "sending attempts before a message fails for good"},
+      {"outbox.first-retry-seconds", "60", "wait before the first retry; doubles up to an hour"},
+      {"smtp.url", "", "smtps://host[:465], or smtp://host[:587] with STARTTLS required"},
+      {"smtp.user", "", "the SMTP login (empty: no AUTH)"},
+      {"smtp.password-file", "", "secret: the SMTP password"},
+      {"smtp.oauth-token-file", "",
+       "secret: an XOAUTH2 bearer token instead of a password (re-read for each message)"},
+      {"smtp.oauth-token-command", "",
+       "or a command that prints a fresh XOAUTH2 token, run for each message"},
+      {"smtp.ca-file", "", "CA bundle to verify the SMTP server with"},
+      {"smtp.tls-verify", "true", "verify the SMTP server's certificate"},
+      {"smtp.starttls", "true",
+       "with smtp://, require STARTTLS (false only for a local test server)"},
+      {"mail.from", "complaints@localhost.localdomain", "our address: From of everything we send"},
+      {"mail.from-name", "Complaints", "the display name on our mail"},
+      {"mail.domain", "", "the domain of our Message-IDs (default: mail.from's)"},
+      {"mail.signing-key-file", "", "secret, required: the key that signs our Message-IDs"},
+      {"mail.own-addresses", "", "more of our own addresses: never acknowledged"},
+      {"mail.staff-domains", "", "staff's mail domains: never acknowledged; may forward letters"},
+      {"mail.staff-addresses", "", "staff addresses outside those domains (same treatment)"},
+      {"mail.admin", "", "told about quarantined mail and mailbox outages"},
+      {"mail.manager", "", "the complaints manager: replies, warnings, breaches, digest"},
+      {"mail.compliments-to", "",
+       "gets a copy of every compliment, to pass praise on to the staff named"},
+      {"mail.staff-directory", "",
+       "a file of 'name | other name = address' lines: praise goes to whoever is named"},
+      {"mail.auto-reply-cap", "3", "automatic messages per recipient per 24 hours"},
+      {"deadlines.warn-working-days", "1", "warn at the start of the N-th working day before"},
+      {"deadlines.warn-hours", "0", "or warn N hours before (0: use working days)"},
+      {"deadlines.start-of-day", "09:00", "when a working day starts, for warnings"},
+      {"deadlines.board-member", "", "copied on breach notices when set"},
+      {"deadlines.interval-seconds", "60", "how often the deadline watcher runs"},
+      {"deadlines.digest-time", "08:30", "when the manager's daily digest goes, on working days"},
+      {"letters.enabled", "true",
+       "read scanned letters that staff forward (false: quarantine them for a person)"},
+      {"letters.reader", "", "the complaintsd-letter program (default: the one built beside us)"},
+      {"letters.timeout-seconds", "180", "time limit for reading one forwarded message's scans"},
+      {"letters.memory-mb", "1536", "memory limit of the letter reader"},
+      {"letters.max-pages", "20", "pages read per file; the rest are noted, not read"},
+      {"letters.return-address", "",
+       "our postal address on letters we post, lines separated by '|' (default: the landlord)"},
+      {"http.listen", "127.0.0.1:8025", "health and metrics listener"},
+  };
+  return keys;
+}
+
+DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& problems) {
+  DaemonConfig c;
+  c.path = file.source();
+  for (const std::string& key : file.Keys()) {
+    const auto& keys = ConfigKeys();
+    if (std::none_of(keys.begin(), keys.end(), [&](const ConfigKey& k) { return key == k.key; })) {
+      problems.push_back(file.source() + ": " + key +
+                         ": unknown key (see docs/running.md, Configuration)");
+    }
+  }
+  Result<CalendarSettings> calendar = ReadCalendarSettings(file);
+  if (!calendar) {
+    problems.push_back(calendar.error());
+  } else {
+    c.calendar = *calendar;
+    if (Result<BusinessHours> hours = BuildBusinessHours(*calendar); !hours) {
+      problems.push_back(file.source() + ": calendar.bank-holidays-file: " + hours.error());
+    }
+  }
+  Reader r(file, problems);
+  c.store_path = r.Path("store.path");
+  c.policy_file = r.Path("policy.file");
+  if (c.policy_file.empty()) c.policy_file = kShipped + "/config/policies/hos-code-2024.json";
+  c.templates_dir = r.Path("templates.dir");
+  if (c.templates_dir.empty()) c.templates_dir = kShipped + "/templates";
+  c.classifier_model = r.Path("classifier.model");
+  if (c.classifier_model.empty()) c.classifier_model = COMPLAINTSD_MODEL_PATH;
+  if (!std::filesystem::exists(c.classifier_model)) {
+    r.Problem("classifier.model", c.classifier_model +
+                                      ": no such model (build it, or train one with "
+                                      "'complaintsctl classifier train --out FILE')");
+  }
+  if (const std::string floor = r.Text("classifier.complaint-floor"); !floor.empty()) {
+    // Above a half the Code's preference would be gone: another label could win over a likely
+    // complaint (classify --floor measures without it; the daemon never runs so).
+    Result<double> p = ParseProbability(floor, "value");
+    if (p && *p > 0.5) {
+      p = Result<double>::Error(
+          "at most 0.5: above it the Code's preference for complaint is lost");
+    }
+    if (p) {
+      c.classifier_complaint_floor = *p;
+    } else {
+      r.Problem("classifier.complaint-floor", p.error());
+    }
+  }
+  ReadMailbox(r, c.mailbox);
+  ReadSender(r, c.sender);
+  ReadMail(r, c);
+  ReadDeadlines(r, c);
+  ReadLetters(r, c.letters);
+  c.http_listen = r.Text("http.listen");
+  return c;
+}
+
+std::vector<std::string> CheckDaemonConfig(const ConfigFile& file) {
+  std::vector<std::string> problems;
+  ReadDaemonConfig(file, problems);
+  return problems;
+}
+
+Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
+  Result<ConfigFile> file = ConfigFile::Load(path);
+  if (!file) return Result<DaemonConfig>::Error(file.error());
+  std::vector<std::string> problems;
+  DaemonConfig config = ReadDaemonConfig(*file, problems);
+  if (!problems.empty()) {
+    std::string all;
+    for (const std::string& p : problems) all += (all.empty() ? "" : "\n") + p;
+    return Result<DaemonConfig>::Error(all);
+  }
+  return config;
+}
+
+}  // namespace complaints

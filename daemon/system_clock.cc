@@ -1,9 +1,0 @@
-#include "daemon/clock.h"
-
-namespace complaints {
-
-std::chrono::sys_seconds SystemClock::Now() const {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-}  // namespace complaints

@@ -1,0 +1,165 @@
+#include "daemon/service/daemon_config.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace complaints {
+namespace {
+
+class DaemonConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("daemon_config_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "key") << "a signing key\n";
+    chmod((dir_ / "key").c_str(), 0600);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::vector<std::string> Problems(const std::string& text) {
+    const std::string path = (dir_ / "c.properties").string();
+    std::ofstream(path) << text;
+    return CheckDaemonConfig(*ConfigFile::Load(path));
+  }
+
+  std::filesystem::path dir_;
+  const std::string good_ =
+      "mailbox.maildir = mail\noutbox.pickup-dir = out\nmail.signing-key-file = key\n"
+      "store.path = c.db\n";
+};
+
+TEST_F(DaemonConfigTest, AMinimalFileIsGoodAndPathsAreRelativeToIt) {
+  EXPECT_TRUE(Problems(good_).empty());
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->mailbox.maildir, (dir_ / "mail").string());
+  EXPECT_EQ(c->store_path, (dir_ / "c.db").string());
+  EXPECT_EQ(c->mail.signing_key, "a signing key");
+  EXPECT_EQ(c->mail.auto_reply_cap, 3);
+  EXPECT_EQ(c->watcher.warn_working_days, 1);
+  EXPECT_TRUE(c->mailbox.tls_verify);
+  EXPECT_FALSE(c->classifier_complaint_floor.has_value());  // the shipped model's own floor
+}
+
+// A landlord that retrains on its own cases chooses its own complaint floor.
+TEST_F(DaemonConfigTest, TheComplaintFloorIsAProbability) {
+  EXPECT_TRUE(Problems(good_ + "classifier.complaint-floor = 0.08\n").empty());
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->classifier_complaint_floor, 0.08);
+  const std::vector<std::string> above = Problems(good_ + "classifier.complaint-floor = 0.8\n");
+  ASSERT_EQ(above.size(), 1u);
+  EXPECT_NE(above[0].find("at most 0.5"), std::string::npos) << above[0];
+  for (const char* bad : {"1.5", "-0.1", "often", "0.1.2", "1e-1", "nan"}) {
+    const std::vector<std::string> problems =
+        Problems(good_ + "classifier.complaint-floor = " + bad + "\n");
+    ASSERT_EQ(problems.size(), 1u) << bad;
+    EXPECT_NE(problems[0].find("classifier.complaint-floor: invalid value '" + std::string(bad) +
+                               "': expected a probability from 0 to 1"),
+              std::string::npos)
+        << problems[0];
+  }
+}
+
+TEST_F(DaemonConfigTest, EveryProblemNamesItsKey) {
+  const std::vector<std::string> problems = Problems(
+      "mailbox.kind = pop3\nmailbox.poll-seconds = often\nmail.from = not an address\n"
+      "outbox.kind = smtp\nsmtp.url = http://x\nmail.manger = a@b.example\n"
+      "deadlines.start-of-day = 9am\ncalendar.region = wales\n");
+  const std::string all = [&] {
+    std::string s;
+    for (const std::string& p : problems) s += p + "\n";
+    return s;
+  }();
+  for (const char* key :
+       {"mailbox.kind", "mailbox.poll-seconds", "mail.from", "smtp.url", "mail.manger: unknown key",
+        "deadlines.start-of-day", "calendar.region", "mail.signing-key-file: required"}) {
+    EXPECT_NE(all.find(key), std::string::npos) << key << "\n" << all;
+  }
+}
+
+TEST_F(DaemonConfigTest, TheLetterPathHasSafeDefaultsAndChecksItsReader) {
+  Result<DaemonConfig> c = [&] {
+    Problems(good_ +
+             "letters.return-address = Westway Housing | 81 Westway || London W12 7PP\n"
+             "mail.staff-addresses = post.room@contractor.example\n");
+    return LoadDaemonConfig((dir_ / "c.properties").string());
+  }();
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_TRUE(c->letters.enabled);
+  EXPECT_EQ(c->letters.reader.helper, DefaultLetterHelper());
+  EXPECT_EQ(c->letters.reader.timeout, std::chrono::seconds{180});
+  EXPECT_EQ(c->letters.reader.max_pages, 20);
+  EXPECT_EQ(c->letters.return_address,
+            (std::vector<std::string>{"Westway Housing", "81 Westway", "London W12 7PP"}));
+  EXPECT_EQ(c->mail.staff_addresses, std::vector<std::string>{"post.room@contractor.example"});
+
+  std::vector<std::string> p =
+      Problems(good_ +
+               "letters.reader = /nonexistent/complaintsd-letter\nletters.max-pages = 0\n"
+               "mail.staff-addresses = not an address\n");
+  std::string all;
+  for (const std::string& line : p) all += line + "\n";
+  for (const char* key : {"letters.reader: /nonexistent/complaintsd-letter: not an executable",
+                          "letters.max-pages", "mail.staff-addresses"}) {
+    EXPECT_NE(all.find(key), std::string::npos) << key << "\n" << all;
+  }
+  // Switched off, the reader is not needed (mail from staff then goes to a person).
+  EXPECT_TRUE(
+      Problems(good_ + "letters.enabled = false\nletters.reader = /nonexistent/x\n").empty());
+}
+
+TEST_F(DaemonConfigTest, TheStaffDirectoryIsReadAndItsBadLinesNamed) {
+  std::ofstream(dir_ / "staff.txt") << "Steve Jones = steve.jones@westway.example\n";
+  Problems(good_ + "mail.staff-directory = staff.txt\n");
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_EQ(c->mail.staff_directory.entries().size(), 1u);
+  EXPECT_EQ(c->mail.staff_directory.entries()[0].address, "steve.jones@westway.example");
+
+  std::ofstream(dir_ / "staff.txt") << "Steve Jones = steve.jones@westway.example\nAmy Lee\n";
+  std::vector<std::string> p = Problems(good_ + "mail.staff-directory = staff.txt\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("mail.staff-directory: "), std::string::npos) << p[0];
+  EXPECT_NE(p[0].find("staff.txt:2: expected"), std::string::npos) << p[0];
+  p = Problems(good_ + "mail.staff-directory = missing.txt\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("missing.txt: cannot be read"), std::string::npos) << p[0];
+}
+
+TEST_F(DaemonConfigTest, ImapNeedsExactlyOneCredential) {
+  std::vector<std::string> p = Problems(good_ +
+                                        "mailbox.kind = imap\nmailbox.url = "
+                                        "imaps://mail.example/INBOX\nmailbox.user = u\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("set exactly one of"), std::string::npos);
+  const std::string imap =
+      good_ + "mailbox.kind = imap\nmailbox.url = imaps://mail.example/INBOX\nmailbox.user = u\n";
+  EXPECT_TRUE(Problems(imap + "mailbox.oauth-token-command = get-token --for imap\n").empty());
+  std::ofstream(dir_ / "pw") << "secret\n";
+  chmod((dir_ / "pw").c_str(), 0600);
+  p = Problems(imap + "mailbox.oauth-token-command = get-token\nmailbox.password-file = pw\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("mailbox.oauth-token-command"), std::string::npos) << p[0];
+}
+
+TEST_F(DaemonConfigTest, AReadableSecretIsRefused) {
+  chmod((dir_ / "key").c_str(), 0644);
+  const std::vector<std::string> p = Problems(good_);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("mail.signing-key-file"), std::string::npos);
+  EXPECT_NE(p[0].find("chmod 600"), std::string::npos);
+}
+
+TEST_F(DaemonConfigTest, EveryKeyHasAMeaning) {
+  for (const ConfigKey& k : ConfigKeys()) EXPECT_GT(std::string(k.meaning).size(), 5u) << k.key;
+}
+
+}  // namespace
+}  // namespace complaints
