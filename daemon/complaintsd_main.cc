@@ -1,7 +1,7 @@
 // complaintsd: the daemon. A Poco ServerApplication; this file is wiring only.
 //
 //   complaintsd --config FILE               run (foreground; systemd Type=notify)
-//   complaintsd --config FILE --once        one pass of everything, then exit
+//   complaintsd --config FILE --once        one pass of everything, the outbox drained, then exit
 //   complaintsd --config FILE --check-config
 //   complaintsd --daemon --pidfile FILE ... (outside systemd; Poco's options)
 //
@@ -115,7 +115,8 @@ class Complaintsd : public Poco::Util::ServerApplication {
     options.addOption(
         Poco::Util::Option("check-config", "", "check the configuration and exit").callback(flag));
     options.addOption(
-        Poco::Util::Option("once", "", "one pass of everything, then exit").callback(flag));
+        Poco::Util::Option("once", "", "one pass of everything (all due mail sent), then exit")
+            .callback(flag));
     options.addOption(
         Poco::Util::Option("version", "", "print the version and exit").callback(flag));
     options.addOption(Poco::Util::Option("help", "h", "show this help").callback(flag));
@@ -181,7 +182,7 @@ class Complaintsd : public Poco::Util::ServerApplication {
     }
     std::unique_ptr<complaints::Runtime> runtime = std::move(built).value();
     if (once_) {
-      runtime->service().RunOnce();
+      runtime->service().RunOnceAndDrain();
       const complaints::ServiceStatus status = runtime->service().status();
       if (!status.mailbox_ok) std::cerr << "complaintsd: " << status.problem << '\n';
       return status.mailbox_ok && status.store_ok ? EXIT_OK : EXIT_TEMPFAIL;

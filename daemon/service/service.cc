@@ -36,6 +36,15 @@ void Service::RunOnce() {
   OutboxPass();  // last: sends what the other two queued, in the same pass
 }
 
+void Service::RunOnceAndDrain() {
+  RunOnce();
+  // Each pass sends what is due; a failed item waits for its retry time, so this ends.
+  while (outbox_more_ && !(stop_ && stop_->load())) {
+    Alive();
+    OutboxPass();
+  }
+}
+
 void Service::MailboxPass() {
   Result<MailboxWatcher::Pass> pass = parts_.mailbox->RunOnce(stop_);
   const Instant now = parts_.clock->Now();

@@ -62,6 +62,9 @@ class Service {
 
   // One pass of everything. Errors are logged and reflected in status(); the next pass retries.
   void RunOnce();
+  // `complaintsd --once`: one pass, then the outbox again until nothing due is left (a pass sends
+  // one batch), so everything the pass queued has been sent, or tried, when it returns.
+  void RunOnceAndDrain();
   // Passes until `stop` is set; between passes waits for new mail (IDLE) or the next timer.
   void Run(const std::atomic<bool>& stop);
 

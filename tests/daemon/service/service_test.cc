@@ -143,6 +143,30 @@ TEST_F(ServiceTest, AnOutboxBacklogIsSentWithoutWaitingBetweenBatches) {
   EXPECT_EQ(source_.waits, 1);
 }
 
+// complaintsd --once: everything due is sent before it returns, not only the first batch.
+TEST_F(ServiceTest, OncePassDrainsTheOutbox) {
+  ASSERT_TRUE(store_
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    for (int i = 0; i < 120; ++i) {
+                      OutboxItem item;
+                      item.kind = "ack-stage";
+                      item.envelope_from = "c@ha.example";
+                      item.recipients = {"r" + std::to_string(i) + "@example.org"};
+                      item.message_id = "m" + std::to_string(i) + "@ha.example";
+                      item.raw = "raw";
+                      item.next_attempt_at = clock_.Now();
+                      if (Status s = txn.QueueOutgoing(item); !s) return s;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  service_->RunOnce();
+  EXPECT_EQ(transport_.delivered.size(), 50u);  // one pass: one batch
+  service_->RunOnceAndDrain();
+  EXPECT_EQ(transport_.delivered.size(), 120u);
+  EXPECT_EQ(source_.waits, 0);
+}
+
 TEST_F(ServiceTest, TellsTheAdminAfterALongOutageAndWhenItEnds) {
   source_.unreachable = true;
   service_->RunOnce();
