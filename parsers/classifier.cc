@@ -17,6 +17,17 @@ std::string Percent(const std::string& label, double p) {
   return text;
 }
 
+std::string BestOtherThanComplaint(const std::map<std::string, double>& p) {
+  std::string best;
+  double value = -1;
+  for (const auto& [label, chance] : p) {
+    if (label == "complaint" || chance <= value) continue;
+    best = label;
+    value = chance;
+  }
+  return best;
+}
+
 }  // namespace
 
 CueVerdict Classify(const TextModel* model, const std::string& subject, const std::string& text,
@@ -24,6 +35,11 @@ CueVerdict Classify(const TextModel* model, const std::string& subject, const st
   CueVerdict cues = ClassifyByCues(subject, text);
   if (model == nullptr) {
     cues.cues.insert(cues.cues.begin(), "rules only (no model)");
+    // The rules alone are sure of a complaint only as far as their own confidence goes.
+    if (cues.label == "complaint" && cues.confidence < settings.complaint_sure) {
+      cues.uncertain = true;
+      cues.needs_review = true;
+    }
     return cues;
   }
   const std::string input = subject.empty() ? text : subject + "\n" + text;
@@ -59,6 +75,12 @@ CueVerdict Classify(const TextModel* model, const std::string& subject, const st
   }
   if (v.confidence < settings.review_below) v.needs_review = true;
   if (cues.label != v.label && cues.label != "other") v.needs_review = true;
+  if (v.label == "complaint" &&
+      (best->first != "complaint" || p["complaint"] < settings.complaint_sure)) {
+    v.uncertain = true;
+    v.needs_review = true;
+    v.alternative = BestOtherThanComplaint(p);
+  }
   return v;
 }
 

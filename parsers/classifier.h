@@ -1,7 +1,15 @@
 // The classifier the daemon uses: the models' probabilities (fastText's and the word model's,
 // averaged in TextModel::Scores), with the cue rules on top where they measurably help, and the
 // Complaint Handling Code's bias: when the model is unsure between a complaint and anything else,
-// the answer is complaint, flagged for review. Pure.
+// the answer is complaint, flagged for review. Three tiers, by the combined chance of a complaint:
+//
+//   below complaint_floor              the label is acted on (a typed reply: comment, repair, ...)
+//   complaint_floor .. complaint_sure  uncertain: the case opens as a complaint (its clocks run
+//   from
+//                                      receipt) but a person confirms or corrects the label first
+//   complaint_sure and the top label   a complaint, acknowledged as one
+//
+// Pure.
 #pragma once
 
 #include <string>
@@ -18,6 +26,9 @@ inline constexpr const char* kClassifierLabels[] = {"complaint",       "comment"
 struct ClassifierSettings {
   // A message whose complaint probability reaches this is a complaint, whatever else is likelier.
   double complaint_floor = 0.13;
+  // A complaint is acted on without a person's confirmation only when it is the likeliest label
+  // and its chance reaches this; otherwise a possible complaint is uncertain.
+  double complaint_sure = 0.60;
   // Below this confidence (or when the floor above decided) the case is flagged for review.
   double review_below = 0.60;
 };

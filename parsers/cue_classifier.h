@@ -21,6 +21,12 @@ struct CueVerdict {
   // The combined chance of a complaint that the Code's floor is compared with (Classify, with a
   // model; 0 from the rules alone).
   double complaint_chance = 0;
+  // Whether the choice between complaint and anything else is sure enough to act on (Classify's
+  // tiers): an uncertain message gets a neutral receipt and a person's eyes before a typed reply.
+  bool uncertain = false;
+  // When uncertain: the likeliest label other than complaint (what staff are asked to choose
+  // between), else "".
+  std::string alternative;
 };
 
 CueVerdict ClassifyByCues(const std::string& subject, const std::string& text);

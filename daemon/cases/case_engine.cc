@@ -583,36 +583,47 @@ Result<CaseRecord> CaseEngine::Note(const std::string& ref, const std::string& t
 }
 
 Result<CaseRecord> CaseEngine::Relabel(const std::string& ref, CaseType to,
-                                       const std::string& reason, const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (reason.empty()) return Refused(c, "say why the label is wrong (--reason)");
-    if (c.type == to) {
-      return Refused(c, "is already labelled " + std::string(CaseTypeName(to)));
-    }
-    const Instant now = clock_.Now();
-    const std::string from(CaseTypeName(c.type));
-    if (to == CaseType::kComplaint) {
-      if (c.status == case_status::kClosed || c.status == case_status::kRefused) {
-        return Refused(c, "is " + c.status + ": reopen it first");
-      }
-      OpenStage(c, 1, c.received_at);
-    } else if (c.type == CaseType::kComplaint) {
-      const bool answered = std::any_of(c.stages.begin(), c.stages.end(),
-                                        [](const StageRecord& s) { return s.responded_at; });
-      if (answered || (c.status != case_status::kOpen && c.status != case_status::kPreFormal)) {
-        return Refused(c, "has had a response as a complaint: it stays a complaint");
-      }
-      SupersedeOpenDeadlines(c, now);
-      c.stage = 0;
-      c.status = std::string(case_status::kOpen);
-      c.stages.push_back(NewStage(0, std::string(CaseTypeName(to)), now));
-    }
-    c.type = to;
-    c.needs_review = false;
-    h.push_back(
-        Entry(actor, "relabelled", from + " -> " + std::string(CaseTypeName(to)) + ": " + reason));
-    return Status::Ok();
-  });
+                                       const std::string& reason, const std::string& actor,
+                                       const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (reason.empty()) return Refused(c, "say why the label is wrong (--reason)");
+        const bool triage = c.HasFlag("triage");
+        std::erase_if(c.flags, [](const std::string& f) {
+          return f == "triage" || f.rfind("triage-alternative:", 0) == 0;
+        });
+        const std::string from(CaseTypeName(c.type));
+        if (c.type == to) {
+          if (!triage) return Refused(c, "is already labelled " + std::string(CaseTypeName(to)));
+          c.needs_review = false;
+          h.push_back(Entry(actor, "label_confirmed", from + ": " + reason));
+          return Status::Ok();
+        }
+        const Instant now = clock_.Now();
+        if (to == CaseType::kComplaint) {
+          if (c.status == case_status::kClosed || c.status == case_status::kRefused) {
+            return Refused(c, "is " + c.status + ": reopen it first");
+          }
+          OpenStage(c, 1, c.received_at);
+        } else if (c.type == CaseType::kComplaint) {
+          const bool answered = std::any_of(c.stages.begin(), c.stages.end(),
+                                            [](const StageRecord& s) { return s.responded_at; });
+          if (answered || (c.status != case_status::kOpen && c.status != case_status::kPreFormal)) {
+            return Refused(c, "has had a response as a complaint: it stays a complaint");
+          }
+          SupersedeOpenDeadlines(c, now);
+          c.stage = 0;
+          c.status = std::string(case_status::kOpen);
+          c.stages.push_back(NewStage(0, std::string(CaseTypeName(to)), now));
+        }
+        c.type = to;
+        c.needs_review = false;
+        h.push_back(Entry(actor, "relabelled",
+                          from + " -> " + std::string(CaseTypeName(to)) + ": " + reason));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::CompleteAction(const std::string& ref, int64_t action_id,

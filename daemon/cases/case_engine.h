@@ -49,6 +49,7 @@ class CaseEngine {
 
   const Policy& policy() const { return policy_; }
   const BusinessHours& hours() const { return hours_; }
+  Instant Now() const { return clock_.Now(); }
 
   // Runs inside an operation's transaction, after the change and before it is written: the place
   // to queue the mail the change causes, or to record more history, all-or-nothing with it.
@@ -100,9 +101,10 @@ class CaseEngine {
   // from when the message was received (the Code's start), which may already be overdue. Out of
   // a complaint (only before any stage response): the complaint's deadlines are superseded. The
   // review flag is cleared; the history keeps who, when, from what and why, and the case becomes
-  // training data for the landlord's own model.
+  // training data for the landlord's own model. A case on the triage list (flag "triage", see
+  // intake/triage.h) leaves it, and may be relabelled as what it already is: a confirmation.
   Result<CaseRecord> Relabel(const std::string& ref, CaseType to, const std::string& reason,
-                             const std::string& actor);
+                             const std::string& actor, const Hook& after = nullptr);
   Result<CaseRecord> CompleteAction(const std::string& ref, int64_t action_id,
                                     const std::string& actor);
 

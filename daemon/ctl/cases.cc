@@ -14,6 +14,7 @@
 #include "daemon/cases/policy.h"
 #include "daemon/cases/sqlite_case_store.h"
 #include "daemon/ctl/session.h"
+#include "daemon/intake/triage.h"
 
 namespace complaints {
 namespace {
@@ -27,7 +28,7 @@ constexpr const char* kUsage =
     "       [--representative-name N --representative-email E --representative-phone P]\n"
     "       [--summary S] [--received ISO]\n"
     "       [--pre-formal] [--stage N]       prints the new reference\n"
-    "  list [--json] [--status S] [--all]\n"
+    "  list [--json] [--status S] [--all] [--triage]   (--triage: only the triage list)\n"
     "  show REF [--json]\n"
     "  ack REF [--at ISO]\n"
     "  define REF --definition TEXT [--outcome-sought TEXT]\n"
@@ -41,7 +42,8 @@ constexpr const char* kUsage =
     "  close REF [--note TEXT]\n"
     "  reopen REF --reason TEXT\n"
     "  note REF --text TEXT\n"
-    "  relabel REF --label TYPE --reason TEXT   correct the classifier (kept as training data)\n"
+    "  relabel REF --label TYPE --reason TEXT   correct the classifier (kept as training data);\n"
+    "          on a triage case, also confirm (the same label) and send the letter it calls for\n"
     "  action-done REF ID\n"
     "  document REF ID (--out FILE | --text)   a kept document (a scanned letter) or its text\n"
     "types: complaint comment compliment service_request asb; "
@@ -356,7 +358,15 @@ Result<CaseRecord> Change(const std::string& verb, const std::string& ref, const
     }
     Result<std::string> reason = need("reason");
     if (!reason) return R(reason.status());
-    return engine.Relabel(ref, *type, *reason, actor);
+    Result<CaseRecord> current = session.store->FindCase(ref);
+    if (!current) return current;
+    if (IsInTriage(*current) && !session.mailer) {
+      return R::Error(
+          "is on the triage list: settling its label sends the resident a letter, so give "
+          "--config (the daemon's configuration file, for its templates and outbox)");
+    }
+    if (!IsInTriage(*current)) return engine.Relabel(ref, *type, *reason, actor);
+    return SettleLabel(engine, *session.store, *session.mailer, ref, *type, *reason, actor);
   }
   if (verb == "note") {
     Result<std::string> text = need("text");
@@ -379,7 +389,7 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
                "adjustments", "restrictions", "summary", "received", "stage", "representative-name",
                "representative-email", "representative-phone"},
               {"pre-formal", "json"})},
-        {"list", with({"status"}, {"json", "all"})},
+        {"list", with({"status"}, {"json", "all", "triage"})},
         {"show", with({}, {"json"})},
         {"ack", with({"at"})},
         {"define", with({"definition", "outcome-sought"})},
@@ -412,6 +422,7 @@ int List(const CommandLine& line, CtlSession& s, std::ostream& out, std::ostream
   Result<std::vector<CaseRecord>> cases = s.store->ListCases(query);
   if (!cases) return Fail(err, "list", cases.error(), 2);
   for (const CaseRecord& c : *cases) {
+    if (line.Has("triage") && !IsInTriage(c)) continue;
     if (line.Has("json")) {
       out << CaseJsonLine(c, false) << '\n';
       continue;
@@ -425,7 +436,12 @@ int List(const CommandLine& line, CtlSession& s, std::ostream& out, std::ostream
         << (stage ? stage->name : "") << "  "
         << (stage && !stage->handler.empty() ? stage->handler : "(no handler)");
     if (next) out << "  " << next->kind << " due " << FormatLondonIso(next->due_at);
-    if (c.needs_review) out << "  NEEDS REVIEW";
+    if (IsInTriage(c)) {
+      const std::string alternative = TriageAlternative(c);
+      out << "  TRIAGE: complaint" << (alternative.empty() ? "?" : " or " + alternative + "?");
+    } else if (c.needs_review) {
+      out << "  NEEDS REVIEW";
+    }
     out << '\n';
   }
   return 0;

@@ -8,6 +8,7 @@
 
 #include "daemon/calendar/london_time.h"
 #include "daemon/intake/intake.h"
+#include "daemon/intake/triage.h"
 #include "daemon/letters/letter_pdf.h"
 #include "parsers/letter_fields.h"
 #include "parsers/mail_parser.h"
@@ -175,6 +176,7 @@ Result<IntakeOutcome> Intake::Letter(int64_t row, const MailFacts& facts, Instan
   request.needs_review =
       label.needs_review || fields.name.empty() || no_way_to_reply || !warnings.empty();
   request.flags = {"letter"};
+  if (label.uncertain) AddTriageFlags(label, request);
   if (no_way_to_reply) request.flags.push_back("no-contact-details");
   const bool postcode_unsure = !fields.postcode.empty() && !ValidUkPostcode(fields.postcode);
   if (postcode_unsure) {
@@ -189,19 +191,14 @@ Result<IntakeOutcome> Intake::Letter(int64_t row, const MailFacts& facts, Instan
         for (const std::string& w : warnings) {
           h.push_back({clock_.Now(), "complaintsd", "letter_warning", w});
         }
-        std::string cues;
-        for (const std::string& cue : label.cues) cues += (cues.empty() ? "" : ", ") + cue;
-        h.push_back({clock_.Now(), "complaintsd", "classified",
-                     label.label + " (confidence " + std::to_string(label.confidence).substr(0, 4) +
-                         (label.needs_review ? ", needs review" : "") + ")" +
-                         (cues.empty() ? "" : ": " + cues)});
+        h.push_back({clock_.Now(), "complaintsd", "classified", ClassifiedDetail(label)});
         if (Status s = keep_documents(txn, c.id); !s) return s;
         Contact resident = request.contact;
         if (c.type == CaseType::kCompliment) {
           if (Status s = PassOnPraise(txn, c, resident, "\n" + body, row, h); !s) return s;
         }
         nlohmann::json values = mailer_.CaseValues(c, resident);
-        const char* template_name = AcknowledgementTemplate(c.type);
+        const char* template_name = FirstReplyTemplate(label, c.type);
         if (!resident.emails.empty()) {
           CaseMailer::Outgoing mail;
           mail.template_name = template_name;
@@ -273,7 +270,7 @@ Result<IntakeOutcome> Intake::Letter(int64_t row, const MailFacts& facts, Instan
   if (!opened)
     return Quarantine(row, "could not open a case: " + opened.error(), &facts, forwarder);
   return IntakeOutcome{IntakeOutcome::Kind::kOpened, row, opened->reference,
-                       "letter " + label.label + (label.needs_review ? " (needs review)" : "")};
+                       "letter " + OutcomeDetail(label)};
 }
 
 }  // namespace complaints

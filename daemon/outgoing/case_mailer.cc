@@ -81,6 +81,9 @@ nlohmann::json CaseMailer::CaseValues(const CaseRecord& c, const Contact& reside
       {"ombudsman_email", policy_.ombudsman.email},
       {"ombudsman_website", policy_.ombudsman.website},
   };
+  if (const Deadline* ack = c.OpenDeadline(deadline_kind::kAcknowledge)) {
+    v["acknowledge_due_words"] = DayInWords(ack->due_at);
+  }
   if (const Deadline* respond = c.OpenDeadline(deadline_kind::kRespond)) {
     v["response_due_words"] = DayInWords(respond->due_at);
     v["response_due"] = FormatLondonIso(respond->due_at);

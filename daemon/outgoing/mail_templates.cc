@@ -101,6 +101,7 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
 const std::vector<std::string>& MailTemplates::RequiredNames() {
   static const std::vector<std::string> names = {
       "ack-stage",
+      "receipt",
       "comment-thanks",
       "compliment-thanks",
       "compliment-staff-copy",

@@ -1,5 +1,7 @@
 #include "daemon/service/deadline_watcher.h"
 
+#include "daemon/intake/triage.h"
+
 #include "daemon/calendar/london_time.h"
 
 namespace complaints {
@@ -59,7 +61,33 @@ Result<DeadlineWatcher::Pass> DeadlineWatcher::RunOnce() {
     if (Status s = Notify(d, breach, now); !s) return Result<Pass>(s);
     ++(breach ? pass.breached : pass.warned);
   }
+  if (Status s = SettleTriage(now, pass); !s) return Result<Pass>(s);
   return pass;
+}
+
+void DeadlineWatcher::EnableTriageDecision(CaseEngine& engine, TriageDecision decision) {
+  engine_ = &engine;
+  decision_ = decision;
+}
+
+Status DeadlineWatcher::SettleTriage(Instant now, Pass& pass) {
+  if (engine_ == nullptr || !decision_.treat_as_complaint) return Status::Ok();
+  Result<std::vector<WatchedDeadline>> due = store_.OpenDeadlines(now + decision_.before, 10000);
+  if (!due) return due.status();
+  for (const WatchedDeadline& d : *due) {
+    if (d.kind != deadline_kind::kAcknowledge) continue;
+    Result<CaseRecord> c = store_.FindCase(d.reference);
+    if (!c) return c.status();
+    if (!IsInTriage(*c)) continue;
+    Result<CaseRecord> settled = SettleLabel(
+        *engine_, store_, mailer_, d.reference, CaseType::kComplaint,
+        "nobody settled the label before the acknowledgement was due: treated as a complaint, "
+        "the Code's preference (triage.at-deadline)",
+        "complaintsd");
+    if (!settled) return settled.status();
+    ++pass.triage_settled;
+  }
+  return Status::Ok();
 }
 
 Status DeadlineWatcher::Notify(const WatchedDeadline& d, bool breach, Instant now) {
@@ -84,6 +112,21 @@ Status DeadlineWatcher::Notify(const WatchedDeadline& d, bool breach, Instant no
     values["due_words"] = DayInWords(d.due_at);
     values["due_time"] = FormatLondonClock(d.due_at);
     values["action_words"] = ActionWords(d.kind);
+    if (d.kind == deadline_kind::kAcknowledge && IsInTriage(*c)) {
+      const std::string alternative = TriageAlternative(*c);
+      values["action_words"] =
+          "this message is on the triage list: the classifier could not tell whether it is a "
+          "complaint" +
+          (alternative.empty() ? std::string() : " or a " + alternative) +
+          ", and the resident has only had a receipt. Read it, then confirm or correct its "
+          "label, which sends the right letter: complaintsctl --config FILE cases relabel " +
+          c->reference + " --label complaint|" + (alternative.empty() ? "TYPE" : alternative) +
+          " --reason \"...\"" +
+          (engine_ != nullptr && decision_.treat_as_complaint
+               ? ". If nobody does, it will be treated as a complaint and acknowledged shortly "
+                 "before the deadline."
+               : ". Nobody else will: it breaches if it is left.");
+    }
     values["resident_notice_promised"] = settings_.resident_notice_promised;
     std::vector<std::string> to;
     if (!mailer_.settings().manager_address.empty())

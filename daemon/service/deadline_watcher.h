@@ -14,6 +14,7 @@
 
 #include "daemon/calendar/business_hours.h"
 #include "daemon/calendar/clock.h"
+#include "daemon/cases/case_engine.h"
 #include "daemon/cases/case_store.h"
 #include "daemon/outgoing/case_mailer.h"
 
@@ -27,14 +28,28 @@ struct WatcherSettings {
   bool resident_notice_promised = false;         // the policy promises notice of late targets
 };
 
+// What happens to a case still on the triage list (intake/triage.h) as its acknowledgement
+// falls due: by default it is treated as a complaint, the Code's preference, and acknowledged
+// `before` the deadline so that the acknowledgement is still on time; otherwise it waits for a
+// person and the deadline breaches as any other.
+struct TriageDecision {
+  bool treat_as_complaint = true;
+  std::chrono::minutes before{60};
+};
+
 class DeadlineWatcher {
  public:
   DeadlineWatcher(CaseStore& store, CaseMailer& mailer, const BusinessHours& hours,
                   WatcherSettings settings, const Clock& clock);
 
+  // Settles triage at the deadline as `decision` says, through `engine`, which must outlive the
+  // watcher. Without it, triage cases are only warned about.
+  void EnableTriageDecision(CaseEngine& engine, TriageDecision decision);
+
   struct Pass {
     int warned = 0;
     int breached = 0;
+    int triage_settled = 0;  // treated as complaints at the deadline
   };
   Result<Pass> RunOnce();
 
@@ -43,12 +58,15 @@ class DeadlineWatcher {
 
  private:
   Status Notify(const WatchedDeadline& d, bool breach, Instant now);
+  Status SettleTriage(Instant now, Pass& pass);
 
   CaseStore& store_;
   CaseMailer& mailer_;
   const BusinessHours& hours_;
   WatcherSettings settings_;
   const Clock& clock_;
+  CaseEngine* engine_ = nullptr;
+  TriageDecision decision_;
 };
 
 // "Stage one response", "Acknowledgement", ...: a deadline in words for staff.

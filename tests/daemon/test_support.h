@@ -24,6 +24,14 @@ inline std::chrono::sys_seconds Instant(const std::string& text) {
   return t.ok() ? *t : std::chrono::sys_seconds{};
 }
 
+// The text of a quoted-printable mail as a reader sees it, near enough for finding words: soft
+// line breaks joined (the "=XX" escapes of other bytes are left).
+inline std::string JoinSoftBreaks(std::string raw) {
+  for (size_t at; (at = raw.find("=\r\n")) != std::string::npos;) raw.erase(at, 3);
+  for (size_t at; (at = raw.find("=\n")) != std::string::npos;) raw.erase(at, 2);
+  return raw;
+}
+
 // What a complaintsctl command returned and printed.
 struct CtlRun {
   int code;

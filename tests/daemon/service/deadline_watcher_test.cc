@@ -9,6 +9,7 @@
 #include "daemon/cases/case_engine.h"
 #include "daemon/cases/sqlite_case_store.h"
 #include "tests/daemon/fake_clock.h"
+#include "tests/daemon/test_support.h"
 
 namespace complaints {
 namespace {
@@ -58,7 +59,7 @@ class DeadlineWatcherTest : public ::testing::Test {
     clock_.Set(iso);
     Result<DeadlineWatcher::Pass> pass = watcher_->RunOnce();
     EXPECT_TRUE(pass.ok()) << (pass.ok() ? "" : pass.error());
-    return pass.ok() ? *pass : DeadlineWatcher::Pass{-1, -1};
+    return pass.ok() ? *pass : DeadlineWatcher::Pass{-1, -1, -1};
   }
 
   std::vector<OutboxItem> Outbox() {
@@ -164,6 +165,62 @@ TEST_F(DeadlineWatcherTest, HoursBeforeMode) {
   Open();
   EXPECT_EQ(RunAt("2026-06-17T12:59:00+01:00").warned, 0);
   EXPECT_EQ(RunAt("2026-06-17T13:00:00+01:00").warned, 1);
+}
+
+// A message on the triage list (intake/triage.h): staff are warned that it waits for them, and if
+// nobody settles it, it is treated as a complaint and acknowledged before the deadline.
+class DeadlineWatcherTriageTest : public DeadlineWatcherTest {
+ protected:
+  std::string OpenTriage() {
+    OpenRequest r;
+    r.contact.name = "Jo";
+    r.contact.emails = {"jo@example.org"};
+    r.needs_review = true;
+    r.flags = {"triage", "triage-alternative:compliment"};
+    return engine_->Open(r, "complaintsd")->reference;  // acknowledgement due Wed 17 June 17:00
+  }
+  std::vector<std::string> Kinds() {
+    std::vector<std::string> kinds;
+    for (const OutboxItem& item : Outbox()) kinds.push_back(item.kind);
+    return kinds;
+  }
+};
+
+TEST_F(DeadlineWatcherTriageTest, UnsettledTriageIsWarnedAboutThenTreatedAsAComplaint) {
+  Use("hos-code-2024");
+  watcher_->EnableTriageDecision(*engine_, TriageDecision{});  // the default: complaint, 1 h
+  const std::string ref = OpenTriage();
+  const DeadlineWatcher::Pass warned = RunAt("2026-06-16T09:00:00+01:00");
+  EXPECT_EQ(warned.warned, 1);
+  EXPECT_EQ(warned.triage_settled, 0);
+  ASSERT_EQ(Outbox().size(), 1u);
+  const std::string warning = testing::JoinSoftBreaks(Outbox()[0].raw);
+  EXPECT_NE(warning.find("triage list"), std::string::npos);
+  EXPECT_NE(warning.find("complaint or a compliment"), std::string::npos);
+  EXPECT_NE(warning.find("it will be treated as a complaint"), std::string::npos);
+  EXPECT_TRUE(store_->FindCase(ref)->HasFlag("triage"));
+  EXPECT_EQ(RunAt("2026-06-17T15:59:59+01:00").triage_settled, 0);
+  EXPECT_EQ(RunAt("2026-06-17T16:00:00+01:00").triage_settled, 1);
+  const CaseRecord c = *store_->FindCase(ref);
+  EXPECT_FALSE(c.HasFlag("triage"));
+  EXPECT_EQ(c.type, CaseType::kComplaint);
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"deadline-warning", "ack-stage"}));
+  EXPECT_EQ(Outbox()[1].recipients, std::vector<std::string>{"jo@example.org"});
+  EXPECT_EQ(RunAt("2026-06-17T16:30:00+01:00").triage_settled, 0);  // once
+}
+
+TEST_F(DeadlineWatcherTriageTest, WaitLeavesItForAPersonAndTheDeadlineBreaches) {
+  Use("hos-code-2024");
+  TriageDecision wait;
+  wait.treat_as_complaint = false;
+  watcher_->EnableTriageDecision(*engine_, wait);
+  const std::string ref = OpenTriage();
+  RunAt("2026-06-16T09:00:00+01:00");
+  EXPECT_NE(testing::JoinSoftBreaks(Outbox()[0].raw).find("it breaches if it is left"),
+            std::string::npos);
+  EXPECT_EQ(RunAt("2026-06-17T16:00:00+01:00").triage_settled, 0);
+  EXPECT_EQ(RunAt("2026-06-17T17:00:00+01:00").breached, 1);
+  EXPECT_TRUE(store_->FindCase(ref)->HasFlag("triage"));
 }
 
 }  // namespace
