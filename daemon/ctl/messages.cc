@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "daemon/calendar/london_time.h"
 #include "daemon/ctl/session.h"
+#include "daemon/service/daemon_config.h"
+#include "daemon/service/runtime.h"
 #include "parsers/mail_parser.h"
 
 namespace complaints {
@@ -16,11 +19,14 @@ constexpr const char* kUsage =
     "usage: complaintsctl [--db PATH | --config FILE] messages list [--state STATE]...\n"
     "                                        [--since YYYY-MM-DD] [--json]\n"
     "  incoming mail received since that day (default: 30 days ago), as stored, in the states\n"
-    "  given (default: review and quarantined, the mail that opened no case; 'all' for every\n"
-    "  state)\n"
+    "  given (default: review, quarantined and spam, the mail that opened no case; 'all' for\n"
+    "  every state)\n"
     "usage: complaintsctl [--db PATH | --config FILE] messages show N [--raw]\n"
     "  one message: its state, why, its case, and what it says; --raw writes its bytes as they\n"
-    "  arrived (redirect them to a .eml file to open it in a mail program)\n";
+    "  arrived (redirect them to a .eml file to open it in a mail program)\n"
+    "usage: complaintsctl --config FILE messages release N [--as NAME]\n"
+    "  a message held as suspected spam (state spam) is handled as new mail now, with no spam\n"
+    "  check: it may open a case, and its reply is queued for the daemon to send\n";
 
 int Fail(std::ostream& err, const std::string& why, int code) {
   err << "complaintsctl messages: " << why << '\n';
@@ -56,7 +62,7 @@ nlohmann::json Json(const MessageListing& m) {
 
 int List(const CommandLine& line, CtlSession& session, std::ostream& out, std::ostream& err) {
   std::vector<std::string> states = line.GetAll("state");
-  if (states.empty()) states = {"review", "quarantined"};
+  if (states.empty()) states = {"review", "quarantined", "spam"};
   if (std::find(states.begin(), states.end(), "all") != states.end()) states.clear();
   Instant since = FromLondon(ToLondon(session.clock.Now()).day - std::chrono::days{30},
                              std::chrono::seconds{0});
@@ -120,6 +126,34 @@ int Show(const CommandLine& line, CtlSession& session, std::ostream& out, std::o
   return 0;
 }
 
+int Release(const CommandLine& line, std::ostream& out, std::ostream& err) {
+  Result<long> id = ParseWholeNumber(line.positional()[1], "message number", 1, 1L << 53);
+  if (!id) return Fail(err, id.error(), 2);
+  if (!line.Get("config")) {
+    return Fail(err,
+                "release needs --config FILE (the daemon's): the message is handled as the "
+                "daemon handles mail",
+                2);
+  }
+  Result<DaemonConfig> config = LoadDaemonConfig(*line.Get("config"));
+  if (!config) return Fail(err, config.error(), 2);
+  DaemonConfig c = std::move(config).value();
+  if (auto db = line.Get("db")) c.store_path = *db;
+  if (auto policy = line.Get("policy")) c.policy_file = *policy;
+  SystemClock clock;
+  Result<std::unique_ptr<Runtime>> runtime =
+      Runtime::Build(c, clock, [&](const std::string& l) { err << l << '\n'; });
+  if (!runtime) return Fail(err, runtime.error(), 2);
+  std::string actor = line.Get("as").value_or("");
+  if (actor.empty()) actor = std::getenv("USER") != nullptr ? std::getenv("USER") : "staff";
+  Result<IntakeOutcome> o = (*runtime)->Release(*id, actor);
+  if (!o) return Fail(err, o.error(), 1);
+  out << "message " << o->message_row << ": " << OutcomeName(o->kind)
+      << (o->reference.empty() ? "" : " " + o->reference)
+      << (o->detail.empty() ? "" : " (" + Printable(o->detail) + ")") << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int RunMessagesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -133,16 +167,19 @@ int RunMessagesCommand(const std::vector<std::string>& args, std::ostream& out, 
   }
   const std::vector<std::string>& words = line->positional();
   const std::string verb = words.empty() ? "" : words[0];
-  if (verb != "list" && verb != "show") {
+  if (verb != "list" && verb != "show" && verb != "release") {
     return Fail(
         err,
-        (verb.empty() ? "which: list or show?" : "unknown command '" + verb + "'") + "\n" + kUsage,
+        (verb.empty() ? "which: list, show or release?" : "unknown command '" + verb + "'") + "\n" +
+            kUsage,
         2);
   }
-  if (words.size() != (verb == "show" ? 2u : 1u)) {
-    return Fail(err, verb == "show" ? "expected: show N" : "unexpected argument '" + words[1] + "'",
-                2);
+  const bool numbered = verb == "show" || verb == "release";
+  if (words.size() != (numbered ? 2u : 1u)) {
+    return Fail(
+        err, numbered ? "expected: " + verb + " N" : "unexpected argument '" + words[1] + "'", 2);
   }
+  if (verb == "release") return Release(*line, out, err);
   CtlSession session;
   if (Status s = OpenCtlSession(*line, session); !s) return Fail(err, s.error(), 2);
   return verb == "list" ? List(*line, session, out, err) : Show(*line, session, out, err);

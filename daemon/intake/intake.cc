@@ -5,6 +5,9 @@
 #include <cctype>
 #include <set>
 
+#include "daemon/base/digest.h"
+#include "daemon/intake/triage.h"
+
 namespace complaints {
 namespace {
 
@@ -82,6 +85,8 @@ std::string_view OutcomeName(IntakeOutcome::Kind kind) {
       return "ignored";
     case IntakeOutcome::Kind::kDuplicate:
       return "duplicate";
+    case IntakeOutcome::Kind::kSpam:
+      return "spam";
     case IntakeOutcome::Kind::kQuarantined:
       return "quarantined";
   }
@@ -122,13 +127,45 @@ void Intake::EnableLetters(const LetterReader& reader, LetterIntakeSettings sett
   letter_settings_ = std::move(settings);
 }
 
+void Intake::EnableSpamFilter(const SpamFilter& filter) { spam_ = &filter; }
+
 Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
+  return Handle(message, true);
+}
+
+Result<IntakeOutcome> Intake::Release(int64_t message_row, const std::string& actor) {
+  using R = Result<IntakeOutcome>;
+  Result<std::optional<MessageListing>> listing = store_.DescribeMessage(message_row);
+  if (!listing) return R(listing.status());
+  if (!*listing) return R::Error("there is no message " + std::to_string(message_row));
+  if ((*listing)->state != "spam") {
+    return R::Error("message " + std::to_string(message_row) + " is " + (*listing)->state +
+                    ", not held as suspected spam: nothing to release");
+  }
+  Result<std::string> raw = store_.MessageRaw(message_row);
+  if (!raw) return R(raw.status());
+  // Back to "stored", so that intake takes it up again as new mail (the same bytes are found
+  // as the stored row, not as a duplicate already handled).
+  Status reset = store_.InTransaction([&](StoreTransaction& txn) {
+    return txn.SetMessageState(message_row, "stored",
+                               "released from suspected spam by " + OneLine(actor, 100),
+                               std::nullopt);
+  });
+  if (!reset) return R(reset);
+  IncomingMessage again;
+  again.raw = std::move(raw).value();
+  again.sha256 = Sha256Hex(again.raw);
+  again.received_at = (*listing)->received_at;
+  return Handle(again, false);
+}
+
+Result<IntakeOutcome> Intake::Handle(const IncomingMessage& message, bool spam_check) {
   if (message.received_at == Instant{}) {
     // No arrival time from the mailbox (an INTERNALDATE that would not parse): now, rather than
     // 1970, when every deadline would already be breached. Rare, so the copy does not matter.
     IncomingMessage dated = message;
     dated.received_at = clock_.Now();
-    return Process(dated);
+    return Handle(dated, spam_check);
   }
   StoredMessage stored;
   Status saved = store_.InTransaction([&](StoreTransaction& txn) -> Status {
@@ -142,6 +179,7 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
     // Handled before (a restart between the commit and the move): moved where its state says,
     // so a quarantined message goes to the quarantine folder still; nobody is told twice.
     const auto kind = stored.state == "quarantined" ? IntakeOutcome::Kind::kQuarantined
+                      : stored.state == "spam"      ? IntakeOutcome::Kind::kSpam
                                                     : IntakeOutcome::Kind::kDuplicate;
     return IntakeOutcome{kind, stored.id, "", "already " + stored.state};
   }
@@ -152,6 +190,7 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
   // resident in Reply-To: the resident wrote it, so it is handled as their mail (a no-reply
   // sender alone is the weakest sign of automatic mail; lists and Auto-Submitted are not relays).
   std::vector<std::string> flags;
+  if (!spam_check) flags.push_back("released-from-spam");
   if (IsRelayed(facts)) {
     flags.push_back("relayed-by:" + Lower(facts.from.address));
     facts.from = *facts.reply_to;
@@ -193,20 +232,62 @@ Result<IntakeOutcome> Intake::Process(const IncomingMessage& message) {
     }
     return Record(stored.id, IntakeOutcome::Kind::kAutomatic, "automatic", facts.automatic_reason);
   }
+  // Mail on one of our threads answers mail we sent; anything else may be spam or phishing (a
+  // lure can carry a staff member's name or a resident's words), which opens no case and gets
+  // no reply: it waits in the spam folder for a person, who can release it.
+  const std::optional<std::string> threaded = ThreadedCase(facts);
+  if (spam_check && !threaded) {
+    if (std::optional<SpamVerdict> spam = SuspectedSpam(message, facts)) {
+      if (spam->suspected) {
+        std::string why;
+        for (const std::string& r : spam->reasons) why += (why.empty() ? "" : "; ") + r;
+        return Record(stored.id, IntakeOutcome::Kind::kSpam, "spam",
+                      "suspected spam from " + OneLine(facts.from.address, 200) + ", \"" +
+                          OneLine(facts.subject, 120) + "\": " + OneLine(why, 600),
+                      "suspected spam: " + OneLine(why, 300));
+      }
+      flags.push_back("spam-evidence");  // a known resident's mail the filter disliked
+    }
+  }
   // Staff first: a scan forwarded on an old case's thread is a new letter, and a member of staff
   // replying on a thread is not the resident (no escalation, nothing sent back to them).
   if (mailer_.IsStaffAddress(facts.from.address)) {
     if (letters_ && !facts.scans.empty()) return Letter(stored.id, facts, message.received_at);
-    if (auto ref = ThreadedCase(facts)) return StaffNote(stored.id, *ref, facts);
+    if (threaded) return StaffNote(stored.id, *threaded, facts);
     return Quarantine(stored.id,
                       "mail from staff (" + facts.from.address +
                           ") with no scanned letter attached (PDF, TIFF, JPEG or PNG): log a "
                           "resident's complaint by hand with 'complaintsctl cases open'",
                       &facts);
   }
-  if (auto ref = ThreadedCase(facts)) return Reply(stored.id, *ref, facts, message.received_at);
+  if (threaded) return Reply(stored.id, *threaded, facts, message.received_at);
   for (const std::string& ref : facts.case_refs) flags.push_back("mentions-reference:" + ref);
   return OpenCase(stored.id, facts, message.received_at, flags);
+}
+
+std::optional<SpamVerdict> Intake::SuspectedSpam(const IncomingMessage& message,
+                                                 const MailFacts& facts) {
+  if (spam_ == nullptr) return std::nullopt;
+  SpamInput in;
+  in.raw = message.raw;
+  in.from_address = Lower(facts.from.address);
+  in.from_name = facts.from.name;
+  in.reply_to = facts.reply_to ? Lower(facts.reply_to->address) : "";
+  in.subject = facts.subject;
+  in.text = facts.new_text;
+  SpamVerdict verdict = spam_->Check(in);
+  if (!verdict.suspected) return std::nullopt;
+  // Never a resident's mail: someone we already have a case for is a resident, whatever their
+  // provider's filter said (their own mail may fail SPF through a forwarder). A person sees the
+  // evidence on the case instead.
+  bool known = false;
+  store_.InTransaction([&](StoreTransaction& txn) -> Status {
+    Result<std::optional<int64_t>> contact = txn.FindContactByEmail(in.from_address);
+    known = contact && contact->has_value();
+    return Status::Ok();
+  });
+  if (known) verdict.suspected = false;
+  return verdict;
 }
 
 bool Intake::IsCasesContact(const std::string& reference, const MailFacts& facts) const {
@@ -406,24 +487,20 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
         return f.rfind("relayed-by:", 0) == 0;
       });
   request.flags = flags;
-  std::string cues;
-  for (const std::string& cue : label.cues) cues += (cues.empty() ? "" : ", ") + cue;
+  if (label.uncertain) AddTriageFlags(label, request);
+  const char* first_reply = FirstReplyTemplate(label, request.type);
   Result<CaseRecord> opened = engine_.Open(
       request, "complaintsd",
       [&](StoreTransaction& txn, CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-        h.push_back({clock_.Now(), "complaintsd", "classified",
-                     label.label + " (confidence " + std::to_string(label.confidence).substr(0, 4) +
-                         (label.needs_review ? ", needs review" : "") + ")" +
-                         (cues.empty() ? "" : ": " + cues)});
+        h.push_back({clock_.Now(), "complaintsd", "classified", ClassifiedDetail(label)});
         Contact resident = request.contact;
         std::string why;
-        Result<std::optional<OutboxItem>> queued = mailer_.Queue(
-            txn, ToResident(c, resident, AcknowledgementTemplate(c.type), facts, row), &why);
+        Result<std::optional<OutboxItem>> queued =
+            mailer_.Queue(txn, ToResident(c, resident, first_reply, facts, row), &why);
         if (!queued) return queued.status();
-        h.push_back(
-            {clock_.Now(), "complaintsd", queued.value() ? "mail_queued" : "mail_suppressed",
-             queued.value() ? std::string(AcknowledgementTemplate(c.type)) + " to the resident"
-                            : why});
+        h.push_back({clock_.Now(), "complaintsd",
+                     queued.value() ? "mail_queued" : "mail_suppressed",
+                     queued.value() ? std::string(first_reply) + " to the resident" : why});
         if (c.type == CaseType::kCompliment) {
           if (Status s =
                   PassOnPraise(txn, c, resident, facts.subject + "\n" + facts.new_text, row, h);
@@ -434,8 +511,7 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
         return txn.SetMessageState(row, "processed", label.label, c.id);
       });
   if (!opened) return Quarantine(row, "could not open a case: " + opened.error(), &facts);
-  return IntakeOutcome{IntakeOutcome::Kind::kOpened, row, opened->reference,
-                       label.label + (label.needs_review ? " (needs review)" : "")};
+  return IntakeOutcome{IntakeOutcome::Kind::kOpened, row, opened->reference, OutcomeDetail(label)};
 }
 
 Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,

@@ -16,6 +16,7 @@
 #include "daemon/calendar/clock.h"
 #include "daemon/cases/case_engine.h"
 #include "daemon/cases/case_store.h"
+#include "daemon/intake/spam_check.h"
 #include "daemon/letters/letter_reader.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outgoing_mail.h"
@@ -53,6 +54,10 @@ struct Classification {
   double confidence = 0;
   bool needs_review = false;
   std::vector<std::string> cues;
+  // Unsure between complaint and `alternative`: the case opens as a complaint (its clocks run
+  // from receipt), the sender gets a neutral receipt, and a person settles the label (triage).
+  bool uncertain = false;
+  std::string alternative;
 };
 
 class MessageClassifier {
@@ -70,6 +75,7 @@ struct IntakeOutcome {
     kIgnored,      // our own mail, or nothing to act on (recorded for review)
     kDuplicate,    // already handled
     kQuarantined,  // could not be handled: see reason
+    kSpam,         // suspected spam or phishing: no case, nothing sent; see reason
   };
   Kind kind = Kind::kIgnored;
   int64_t message_row = 0;
@@ -92,15 +98,24 @@ class Intake {
 
   // Without this, mail from staff is quarantined for a person to log by hand.
   void EnableLetters(const LetterReader& reader, LetterIntakeSettings settings);
+  // Without this, nothing is judged spam. `filter` must outlive the intake.
+  void EnableSpamFilter(const SpamFilter& filter);
 
   // Precondition: message.sha256 is the hash of message.raw.
   Result<IntakeOutcome> Process(const IncomingMessage& message);
+
+  // Staff release a message held as suspected spam: it is handled as new mail, with no spam
+  // check. Refused for a message in any other state.
+  Result<IntakeOutcome> Release(int64_t message_row, const std::string& actor);
 
  private:
   // `also_tell`: someone besides the admin who should hear (the staff member who forwarded it).
   Result<IntakeOutcome> Quarantine(int64_t row, const std::string& reason, const MailFacts* facts,
                                    const std::string& also_tell = "");
   Result<IntakeOutcome> Letter(int64_t row, const MailFacts& facts, Instant arrived);
+  Result<IntakeOutcome> Handle(const IncomingMessage& message, bool spam_check);
+  // The spam verdict, when it should stop this message: never for a known resident.
+  std::optional<SpamVerdict> SuspectedSpam(const IncomingMessage& message, const MailFacts& facts);
   // Whether the sender is among the case's contact's addresses.
   bool IsCasesContact(const std::string& reference, const MailFacts& facts) const;
   // A resident's message relayed by a web form from a no-reply address, Reply-To the resident.
@@ -135,6 +150,7 @@ class Intake {
   const MessageClassifier& classifier_;
   const Clock& clock_;
   const LetterReader* letters_ = nullptr;
+  const SpamFilter* spam_ = nullptr;
   LetterIntakeSettings letter_settings_;
 };
 

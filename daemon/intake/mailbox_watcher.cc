@@ -48,7 +48,7 @@ Result<MailboxWatcher::Pass> MailboxWatcher::RunOnce(const std::atomic<bool>* st
 Status MailboxWatcher::Handle(const std::vector<uint32_t>& asked,
                               const std::vector<FetchedMessage>& batch, uint32_t uidvalidity,
                               Pass& pass, const std::atomic<bool>* stop) {
-  std::vector<uint32_t> processed, quarantined;
+  std::vector<uint32_t> processed, quarantined, spam;
   uint32_t last = 0;
   Status failure = Status::Ok();
   // One flush to disk for the batch's commits, before any of it leaves the inbox.
@@ -68,7 +68,9 @@ Status MailboxWatcher::Handle(const std::vector<uint32_t>& asked,
         failure = Status::Error("UID " + std::to_string(m.uid) + ": " + outcome.error());
         break;
       }
-      (outcome->kind == IntakeOutcome::Kind::kQuarantined ? quarantined : processed)
+      (outcome->kind == IntakeOutcome::Kind::kQuarantined ? quarantined
+       : outcome->kind == IntakeOutcome::Kind::kSpam      ? spam
+                                                          : processed)
           .push_back(m.uid);
       pass.outcomes.push_back(*outcome);
       last = m.uid;
@@ -83,6 +85,9 @@ Status MailboxWatcher::Handle(const std::vector<uint32_t>& asked,
   }
   if (!quarantined.empty()) {
     if (Status s = source_.Move(quarantined, folders_.quarantine); !s) return s;
+  }
+  if (!spam.empty()) {
+    if (Status s = source_.Move(spam, folders_.spam); !s) return s;
   }
   // The cursor never passes a UID that was asked for and not returned, in this batch or an
   // earlier one of the pass: left in the inbox, it would otherwise never be seen again.

@@ -1,8 +1,8 @@
 // Reads new mail from the shared mailbox and hands each message to intake, never losing or
 // repeating one: a cursor (UIDVALIDITY and the last UID handled) lives in the store; a message is
-// moved to the processed (or quarantine) folder only after intake has committed it; nothing is
-// deleted and the \Seen flag plays no part. If the process dies anywhere, the next pass fetches
-// the same messages again, intake recognises them as duplicates, and they are simply moved.
+// moved to the processed (or quarantine, or spam) folder only after intake has committed it;
+// nothing is deleted and the \Seen flag plays no part. If the process dies anywhere, the next pass
+// fetches the same messages again, intake recognises them as duplicates, and they are simply moved.
 // A UIDVALIDITY change restarts the cursor; stored hashes prevent duplicates (and intake's
 // Message-ID check, second copies with other bytes). A UID listed but not fetched holds the
 // cursor below it, so it is tried again at every pass.
@@ -48,6 +48,7 @@ struct WatcherFolders {
   std::string processed = "Processed";
   std::string quarantine = "Quarantine";
   size_t batch = 100;
+  std::string spam = "Suspected spam";
 };
 
 class MailboxWatcher {

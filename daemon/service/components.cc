@@ -19,7 +19,7 @@ class ModelClassifier : public MessageClassifier {
       : model_(std::move(model)), settings_(settings) {}
   Classification Classify(const std::string& subject, const std::string& text) const override {
     const CueVerdict v = complaints::Classify(model_.get(), subject, text, settings_);
-    return {v.label, v.confidence, v.needs_review, v.cues};
+    return {v.label, v.confidence, v.needs_review, v.cues, v.uncertain, v.alternative};
   }
 
  private:
@@ -91,6 +91,7 @@ Result<std::unique_ptr<MessageClassifier>> MakeClassifier(const DaemonConfig& co
   ClassifierSettings settings;
   if (config.classifier_complaint_floor)
     settings.complaint_floor = *config.classifier_complaint_floor;
+  if (config.classifier_complaint_sure) settings.complaint_sure = *config.classifier_complaint_sure;
   return std::unique_ptr<MessageClassifier>(std::make_unique<ModelClassifier>(*model, settings));
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,7 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
   m.token_command = r.Text("mailbox.oauth-token-command");
   m.processed_folder = r.Text("mailbox.processed-folder");
   m.quarantine_folder = r.Text("mailbox.quarantine-folder");
+  m.spam_folder = r.Text("mailbox.spam-folder");
   m.ca_file = r.Path("mailbox.ca-file");
   m.tls_verify = r.Flag("mailbox.tls-verify");
   m.poll_interval = std::chrono::seconds{r.Number("mailbox.poll-seconds", 1, 3600)};
@@ -238,6 +240,43 @@ void ReadLetters(Reader& r, LettersConfig& l) {
 
 }  // namespace
 
+void ReadSpam(Reader& r, DaemonConfig& c) {
+  c.spam.check = r.Flag("spam.check");
+  c.spam.settings.own_domains = SplitList(r.Text("spam.own-domains"));
+  if (c.spam.settings.own_domains.empty()) {
+    const std::string from = c.mail.from.address;
+    if (const size_t at = from.find('@'); at != std::string::npos) {
+      c.spam.settings.own_domains.push_back(from.substr(at + 1));
+    }
+    c.spam.settings.own_domains.push_back(c.mail.message_id_domain);
+    for (const std::string& d : c.mail.staff_domains) c.spam.settings.own_domains.push_back(d);
+  }
+  for (std::string& d : c.spam.settings.own_domains) {
+    for (char& ch : d) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  std::sort(c.spam.settings.own_domains.begin(), c.spam.settings.own_domains.end());
+  c.spam.settings.own_domains.erase(
+      std::unique(c.spam.settings.own_domains.begin(), c.spam.settings.own_domains.end()),
+      c.spam.settings.own_domains.end());
+  c.spam.settings.landlord_name = r.Text("spam.landlord-name");
+  c.spam.settings.scl_threshold = static_cast<int>(r.Number("spam.scl-threshold", 1, 9));
+  if (const std::string spamd = r.Text("spam.spamd"); !spamd.empty()) {
+    const size_t colon = spamd.rfind(':');
+    Result<long> port = colon == std::string::npos
+                            ? Result<long>::Error("expected host:port, such as 127.0.0.1:783")
+                            : ParseWholeNumber(spamd.substr(colon + 1), "port", 1, 65535);
+    if (!port || colon == 0) {
+      r.Problem("spam.spamd", port ? "expected host:port, such as 127.0.0.1:783" : port.error());
+    } else {
+      SpamdSettings s;
+      s.host = spamd.substr(0, colon);
+      s.port = static_cast<int>(*port);
+      s.spamc = r.Text("spam.spamc");
+      c.spam.spamd = s;
+    }
+  }
+}
+
 const std::vector<ConfigKey>& ConfigKeys() {
   static const std::vector<ConfigKey> keys = {
       {"calendar.region", "england-and-wales", "bank-holiday division (the policy's wins)"},
@@ -254,6 +293,27 @@ const std::vector<ConfigKey>& ConfigKeys() {
        "a message at least this likely to be a complaint is handled as one, flagged for review "
        "(default: 0.13, chosen for the shipped model; for your own, see classifier train "
        "--scores; at most 0.5)"},
+      {"classifier.complaint-sure", "",
+       "a complaint is acknowledged as one without a person's confirmation only when it is the "
+       "likeliest label and at least this likely; between the floor and this, the sender gets a "
+       "neutral receipt and the case goes on the triage list (default: chosen for the shipped "
+       "model, see docs/measurements.md)"},
+      {"triage.at-deadline", "complaint",
+       "a triage case nobody settled as its acknowledgement falls due: complaint (treated as one "
+       "and acknowledged, the Code's preference) or wait (left for a person; it breaches)"},
+      {"triage.decide-minutes", "60",
+       "with triage.at-deadline = complaint, how long before the acknowledgement deadline"},
+      {"spam.check", "true",
+       "hold suspected spam and phishing: the mail system's verdict headers, lookalikes of our "
+       "domains, credential lures in our name, and spamd when set (false: never)"},
+      {"spam.own-domains", "",
+       "our mail domains, whose lookalikes are phishing (default: mail.from's, mail.domain and "
+       "mail.staff-domains)"},
+      {"spam.landlord-name", "", "the name lures use (default: the policy's landlord)"},
+      {"spam.spamd", "",
+       "host:port of a SpamAssassin spamd, asked through spamc (empty: not asked)"},
+      {"spam.spamc", "spamc", "the spamc program"},
+      {"spam.scl-threshold", "5", "Microsoft 365's spam confidence level (SCL) counted as spam"},
       {"mailbox.kind", "maildir", "maildir or imap"},
       {"mailbox.maildir", "", "the Maildir to read (mailbox.kind = maildir)"},
       {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
@@ -265,6 +325,8 @@ const std::vector<ConfigKey>& ConfigKeys() {
        "or a command that prints a fresh XOAUTH2 token, run at each connection"},
       {"mailbox.processed-folder", "Processed", "where handled mail is moved"},
       {"mailbox.quarantine-folder", "Quarantine", "where mail that cannot be handled is moved"},
+      {"mailbox.spam-folder", "Suspected spam",
+       "where suspected spam and phishing is moved (no case, nothing sent; staff can release it)"},
       {"mailbox.ca-file", "", "CA bundle to verify the IMAP server with (default: the system's)"},
       {"mailbox.tls-verify", "true",
        "verify the IMAP server's certificate (never off in production)"},
@@ -366,9 +428,24 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
       r.Problem("classifier.complaint-floor", p.error());
     }
   }
+  if (const std::string sure = r.Text("classifier.complaint-sure"); !sure.empty()) {
+    Result<double> p = ParseProbability(sure, "value");
+    if (p && *p < c.classifier_complaint_floor.value_or(0)) {
+      p = Result<double>::Error("must not be below classifier.complaint-floor");
+    }
+    if (p) {
+      c.classifier_complaint_sure = *p;
+    } else {
+      r.Problem("classifier.complaint-sure", p.error());
+    }
+  }
+  c.triage.treat_as_complaint =
+      r.Choice("triage.at-deadline", {"complaint", "wait"}) == "complaint";
+  c.triage.before = std::chrono::minutes{r.Number("triage.decide-minutes", 1, 24 * 60)};
   ReadMailbox(r, c.mailbox);
   ReadSender(r, c.sender);
   ReadMail(r, c);
+  ReadSpam(r, c);
   ReadDeadlines(r, c);
   ReadLetters(r, c.letters);
   c.http_listen = r.Text("http.listen");

@@ -11,6 +11,7 @@
 
 #include "daemon/base/config_file.h"
 #include "daemon/calendar/calendar_settings.h"
+#include "daemon/intake/spam_check.h"
 #include "daemon/letters/letter_reader.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outbox_sender.h"
@@ -30,6 +31,7 @@ struct MailboxConfig {
   std::string token_command;    // or: a command that prints a fresh token
   std::string processed_folder = "Processed";
   std::string quarantine_folder = "Quarantine";
+  std::string spam_folder = "Suspected spam";
   std::string ca_file;
   bool tls_verify = true;
   std::chrono::seconds poll_interval{60};
@@ -55,6 +57,13 @@ struct SenderConfig {
   std::string token;     // read from token_secret at load
 };
 
+// Spam and phishing: what the mail system's filters said, our own rules, and optionally spamd.
+struct SpamConfig {
+  bool check = true;
+  SpamSettings settings;  // own domains default to ours and staff's, the name to the policy's
+  std::optional<SpamdSettings> spamd;
+};
+
 // The letter path: scanned letters forwarded by staff.
 struct LettersConfig {
   bool enabled = true;
@@ -72,6 +81,11 @@ struct DaemonConfig {
   // The Code's preference: a message this likely to be a complaint is handled as one, flagged for
   // review (default: the floor chosen for the shipped model, ClassifierSettings).
   std::optional<double> classifier_complaint_floor;
+  // A complaint is acknowledged without a person's confirmation only when it is the likeliest
+  // label and at least this likely (default: ClassifierSettings); below, triage.
+  std::optional<double> classifier_complaint_sure;
+  TriageDecision triage;
+  SpamConfig spam;
   MailboxConfig mailbox;
   SenderConfig sender;
   MailSettings mail;  // mail.signing_key is filled from the secret at load

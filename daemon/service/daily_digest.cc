@@ -61,10 +61,11 @@ Result<bool> DailyDigest::RunOnce() {
                        (flags.empty() ? "" : flags + ")"));
     }
   }
-  // Mail that opened no case (classified other, or quarantined) stored since the last message an
-  // earlier digest listed: a person looks at each, so that no complaint is missed unseen. The
-  // mark is kept with the mailbox cursors; it counts stored messages, not arrival times, so mail
-  // that arrived before a digest but was handled after it is in the next one.
+  // Mail that opened no case (classified other, quarantined, or held as suspected spam) stored
+  // since the last message an earlier digest listed: a person looks at each, so that no complaint
+  // is missed unseen. The mark is kept with the mailbox cursors; it counts stored messages, not
+  // arrival times, so mail that arrived before a digest but was handled after it is in the next
+  // one.
   FolderCursor mark;
   Status read = store_.InTransaction([&](StoreTransaction& txn) -> Status {
     Result<std::optional<FolderCursor>> c = txn.GetCursor(kDigestMark, kDigestMarkFolder);
@@ -74,7 +75,7 @@ Result<bool> DailyDigest::RunOnce() {
   });
   if (!read) return Result<bool>(read);
   MessageQuery query;
-  query.states = {"review", "quarantined"};
+  query.states = {"review", "quarantined", "spam"};
   query.after_id = mark.last_uid;
   query.limit = static_cast<int>(kMostListed) + 1;
   Result<std::vector<MessageListing>> listed = store_.ListMessages(query);
@@ -86,7 +87,12 @@ Result<bool> DailyDigest::RunOnce() {
   for (const MessageListing& m : unopened) {
     not_opened.push_back("message " + std::to_string(m.id) + ", " + DayInWords(m.received_at) +
                          " " + FormatLondonClock(m.received_at) +
-                         (m.state == "quarantined" ? " (quarantined): " : ": ") + m.reason);
+                         (m.state == "quarantined" ? " (quarantined): "
+                          : m.state == "spam"
+                              ? " (held as suspected spam; complaintsctl messages release " +
+                                    std::to_string(m.id) + " if it is not): "
+                              : ": ") +
+                         m.reason);
     mark.last_uid = static_cast<uint32_t>(m.id);
   }
   if (more) {

@@ -21,6 +21,7 @@ struct Runtime::Parts {
   std::unique_ptr<MailReader> reader;
   std::unique_ptr<MessageClassifier> classifier;
   std::unique_ptr<LetterReader> letters;
+  std::unique_ptr<SpamFilter> spam;
   std::unique_ptr<Intake> intake;
   std::unique_ptr<MailSource> source;
   std::unique_ptr<MailTransport> transport;
@@ -111,6 +112,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
     p->intake->EnableLetters(
         *p->letters, {ReferencePattern(p->policy.reference_format), config.letters.return_address});
   }
+  if (config.spam.check) {
+    SpamSettings spam = config.spam.settings;
+    if (spam.landlord_name.empty()) spam.landlord_name = p->policy.landlord;
+    p->spam = std::make_unique<SpamChecker>(spam, config.spam.spamd);
+    p->intake->EnableSpamFilter(*p->spam);
+  }
   Result<std::unique_ptr<MailSource>> source = MakeMailSource(config.mailbox);
   if (!source) return R(source.status());
   p->source = std::move(source).value();
@@ -119,7 +126,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   p->transport = std::move(transport).value();
   p->mailbox = std::make_unique<MailboxWatcher>(
       *p->source, *p->store, *p->intake,
-      WatcherFolders{config.mailbox.processed_folder, config.mailbox.quarantine_folder, 100});
+      WatcherFolders{config.mailbox.processed_folder, config.mailbox.quarantine_folder, 100,
+                     config.mailbox.spam_folder});
   Parts* raw = p.get();
   p->outbox = std::make_unique<OutboxSender>(
       *p->store, *p->transport, clock, config.outbox,
@@ -133,6 +141,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   watcher.resident_notice_promised = p->policy.promises_late_notice;
   p->deadlines =
       std::make_unique<DeadlineWatcher>(*p->store, *p->mailer, *p->hours, watcher, clock);
+  p->deadlines->EnableTriageDecision(*p->engine, config.triage);
   p->digest =
       std::make_unique<DailyDigest>(*p->store, *p->mailer, *p->hours, config.digest_at, clock);
   Service::Timing timing;
@@ -149,6 +158,9 @@ Runtime::Runtime(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Runtime::~Runtime() = default;
 Service& Runtime::service() { return *parts_->service; }
 Result<MailboxWatcher::Pass> Runtime::Ingest() { return parts_->mailbox->RunOnce(); }
+Result<IntakeOutcome> Runtime::Release(int64_t message_row, const std::string& actor) {
+  return parts_->intake->Release(message_row, actor);
+}
 CaseStore& Runtime::store() { return *parts_->store; }
 
 std::map<std::string, long> Runtime::Gauges() {

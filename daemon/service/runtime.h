@@ -25,6 +25,9 @@ class Runtime {
   Service& service();
   // One mailbox pass only (complaintsctl ingest): mail it causes stays queued for the daemon.
   Result<MailboxWatcher::Pass> Ingest();
+  // Staff release a message held as suspected spam: handled as new mail now, with no spam check;
+  // the mail it causes stays queued for the daemon (complaintsctl messages release).
+  Result<IntakeOutcome> Release(int64_t message_row, const std::string& actor);
   CaseStore& store();
   // Gauges for /metrics computed from the store (outbox waiting), through a connection of their
   // own, since the status server calls this from its threads. One caller at a time.

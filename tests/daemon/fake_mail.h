@@ -48,11 +48,33 @@ class FakeLetterReader : public LetterReader {
 };
 
 // Labels by the first word of the text, so each test says what it wants.
+// The first word is the label; "uncertain LABEL ..." is a complaint unsure against LABEL.
 class FakeClassifier : public MessageClassifier {
  public:
   Classification Classify(const std::string&, const std::string& text) const override {
     const std::string word = text.substr(0, text.find(' '));
-    return {word, 0.9, word == "complaint" && text.find("unsure") != std::string::npos, {"cue"}};
+    if (word == "uncertain") {
+      const size_t from = word.size() + 1;
+      const std::string alternative = text.substr(from, text.find(' ', from) - from);
+      return {"complaint", 0.4, true, {"cue"}, true, alternative};
+    }
+    return {word,    0.9,   word == "complaint" && text.find("unsure") != std::string::npos,
+            {"cue"}, false, ""};
+  }
+};
+
+// Suspects every message whose raw bytes hold "SPAM-MARK"; counts what it was asked.
+class FakeSpamFilter : public SpamFilter {
+ public:
+  mutable int asked = 0;
+  SpamVerdict Check(const SpamInput& in) const override {
+    ++asked;
+    SpamVerdict v;
+    if (in.raw.find("SPAM-MARK") != std::string_view::npos) {
+      v.suspected = true;
+      v.reasons = {"X-Spam-Flag: YES (test)"};
+    }
+    return v;
   }
 };
 

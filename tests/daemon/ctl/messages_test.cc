@@ -113,7 +113,9 @@ TEST_F(CtlMessagesTest, ShowsAMessageSafelyAndItsBytesOnRequest) {
 
 TEST_F(CtlMessagesTest, BadArgumentsAreRefusedWithTheReason) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{}, "which: list or show?"},
+      {{}, "which: list, show or release?"},
+      {{"release"}, "expected: release N"},
+      {{"release", "1"}, "release needs --config FILE"},
       {{"delete", "1"}, "unknown command 'delete'"},
       {{"show"}, "expected: show N"},
       {{"show", "x"}, "invalid message number 'x'"},

@@ -556,6 +556,85 @@ TEST_F(IntakeTest, OtherIsKeptForReviewWithoutACase) {
   EXPECT_TRUE(list({}, "2027-01-01T00:00:00Z")->empty());
 }
 
+// Suspected spam opens no case and gets no reply; it is kept, in state spam, with its reason.
+TEST_F(IntakeTest, SuspectedSpamOpensNoCaseAndGetsNoReplyUntilReleased) {
+  testing::FakeSpamFilter spam;
+  intake_->EnableSpamFilter(spam);
+  MailFacts f = Resident("complaint formal tenant complaint: open the attached invoice");
+  f.from = {"Tenant Services", "notice@westvvay-housing.example"};
+  const IntakeOutcome out = Process(Mail("SPAM-MARK lure", f));
+  EXPECT_EQ(out.kind, IntakeOutcome::Kind::kSpam);
+  EXPECT_EQ(out.reference, "");
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_TRUE(store_->ListCases({})->empty());
+  const MessageListing held = **store_->DescribeMessage(out.message_row);
+  EXPECT_EQ(held.state, "spam");
+  EXPECT_NE(held.reason.find("notice@westvvay-housing.example"), std::string::npos);
+  EXPECT_NE(held.reason.find("X-Spam-Flag: YES (test)"), std::string::npos);
+  EXPECT_EQ(out.detail.find("notice@"), std::string::npos);  // the log's: no personal data
+  // Delivered again (a restart before the move): still spam, so it goes to the spam folder.
+  EXPECT_EQ(Process(Raw("SPAM-MARK lure")).kind, IntakeOutcome::Kind::kSpam);
+
+  // Staff release it: handled as new mail, with no spam check.
+  const int asked = spam.asked;
+  Result<IntakeOutcome> released = intake_->Release(out.message_row, "Sam");
+  ASSERT_TRUE(released.ok()) << released.error();
+  EXPECT_EQ(released->kind, IntakeOutcome::Kind::kOpened);
+  EXPECT_EQ(spam.asked, asked);
+  const CaseRecord c = *store_->FindCase(released->reference);
+  EXPECT_TRUE(c.HasFlag("released-from-spam"));
+  ASSERT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(Outbox()[0].kind, "ack-stage");
+  EXPECT_EQ((*store_->FindMessage(out.message_row))->state, "processed");
+  // Only held messages can be released.
+  Result<IntakeOutcome> twice = intake_->Release(out.message_row, "Sam");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().find("not held as suspected spam"), std::string::npos);
+  EXPECT_FALSE(intake_->Release(999, "Sam").ok());
+}
+
+// Never a resident's mail: someone we already know is not held, whatever a filter said, and a
+// reply on one of our threads is never checked.
+TEST_F(IntakeTest, AKnownResidentAndAReplyOnOurThreadAreNeverHeldAsSpam) {
+  testing::FakeSpamFilter spam;
+  intake_->EnableSpamFilter(spam);
+  const IntakeOutcome first = Process(Mail("raw-1", Resident("complaint the boiler")));
+  ASSERT_EQ(first.kind, IntakeOutcome::Kind::kOpened);
+  const IntakeOutcome known =
+      Process(Mail("SPAM-MARK again", Resident("complaint the lift too", "m2@example.org")));
+  ASSERT_EQ(known.kind, IntakeOutcome::Kind::kOpened);
+  EXPECT_TRUE(store_->FindCase(known.reference)->HasFlag("spam-evidence"));
+  const int asked = spam.asked;
+  MailFacts reply = Resident("complaint still broken", "m3@example.org");
+  reply.from = {"Someone", "someone.else@example.net"};
+  reply.in_reply_to = Outbox()[0].message_id;
+  const IntakeOutcome threaded = Process(Mail("SPAM-MARK reply", reply));
+  EXPECT_EQ(threaded.kind, IntakeOutcome::Kind::kAddedToCase);
+  EXPECT_EQ(spam.asked, asked);
+}
+
+TEST_F(IntakeLetterTest, AnUncertainPostedLetterGetsTheReceiptToPost) {
+  const std::string letter =
+      "uncertain service_request please could you fix the gutter and the back door. I am not "
+      "complaining.\n\nYours sincerely,\n\nMargaret Hughes\n14 Acacia Avenue\nLeeds\nLS6 2QT\n";
+  const IntakeOutcome out =
+      Process(Mail("fw-letter", Forward("Letter received 8/6.", {{"scan.png", letter}})));
+  ASSERT_EQ(out.kind, IntakeOutcome::Kind::kOpened) << out.detail;
+  EXPECT_EQ(out.detail, "letter complaint (uncertain: triage)");
+  const CaseRecord c = *store_->FindCase(out.reference);
+  EXPECT_TRUE(c.HasFlag("triage"));
+  EXPECT_TRUE(c.HasFlag("letter"));
+  bool receipt_by_post = false;
+  for (const HistoryEntry& h : *store_->History(c.id)) {
+    if (h.action == "acknowledgement_by_post" && h.detail.find("receipt") != std::string::npos) {
+      receipt_by_post = true;
+    }
+  }
+  EXPECT_TRUE(receipt_by_post);
+  ASSERT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(Outbox()[0].kind, "letter-to-post");
+}
+
 TEST(AsksToEscalateTest, Phrases) {
   EXPECT_TRUE(AsksToEscalate("I am NOT satisfied with this"));
   EXPECT_TRUE(AsksToEscalate("please take this to stage 2"));

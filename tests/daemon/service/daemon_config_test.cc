@@ -67,6 +67,35 @@ TEST_F(DaemonConfigTest, TheComplaintFloorIsAProbability) {
   }
 }
 
+TEST_F(DaemonConfigTest, TriageAndSpamSettingsAreReadAndChecked) {
+  EXPECT_TRUE(Problems(good_ + "classifier.complaint-floor = 0.1\nclassifier.complaint-sure = "
+                               "0.6\ntriage.at-deadline = wait\ntriage.decide-minutes = 120\n"
+                               "spam.spamd = 127.0.0.1:7830\nspam.own-domains = Westway.example\n")
+                  .empty());
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->classifier_complaint_sure, 0.6);
+  EXPECT_FALSE(c->triage.treat_as_complaint);
+  EXPECT_EQ(c->triage.before, std::chrono::minutes{120});
+  ASSERT_TRUE(c->spam.spamd.has_value());
+  EXPECT_EQ(c->spam.spamd->host, "127.0.0.1");
+  EXPECT_EQ(c->spam.spamd->port, 7830);
+  EXPECT_EQ(c->spam.settings.own_domains, std::vector<std::string>{"westway.example"});
+  EXPECT_EQ(c->mailbox.spam_folder, "Suspected spam");
+  const std::pair<const char*, const char*> bad[] = {
+      {"classifier.complaint-floor = 0.3\nclassifier.complaint-sure = 0.2\n",
+       "classifier.complaint-sure: must not be below classifier.complaint-floor"},
+      {"triage.at-deadline = never\n", "triage.at-deadline: 'never' is not one of complaint, wait"},
+      {"spam.spamd = localhost\n", "spam.spamd: expected host:port"},
+      {"spam.spamd = localhost:99999\n", "spam.spamd: "},
+  };
+  for (const auto& [line, message] : bad) {
+    const std::vector<std::string> problems = Problems(good_ + line);
+    ASSERT_EQ(problems.size(), 1u) << line;
+    EXPECT_NE(problems[0].find(message), std::string::npos) << problems[0];
+  }
+}
+
 TEST_F(DaemonConfigTest, EveryProblemNamesItsKey) {
   const std::vector<std::string> problems = Problems(
       "mailbox.kind = pop3\nmailbox.poll-seconds = often\nmail.from = not an address\n"
