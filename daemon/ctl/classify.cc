@@ -1,5 +1,6 @@
 #include "daemon/ctl/commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -20,10 +21,15 @@ namespace complaints {
 namespace {
 
 nlohmann::json Verdict(const CueVerdict& v) {
-  return {{"label", v.label},
-          {"confidence", v.confidence},
-          {"needs_review", v.needs_review},
-          {"cues", v.cues}};
+  nlohmann::json j = {{"label", v.label},
+                      {"confidence", v.confidence},
+                      {"needs_review", v.needs_review},
+                      {"cues", v.cues}};
+  if (v.uncertain) {
+    j["uncertain"] = true;
+    j["alternative"] = v.alternative;
+  }
+  return j;
 }
 
 // The models' whole distribution for a text and the rules' own verdict, for study.
@@ -36,6 +42,8 @@ void AddScores(nlohmann::json& v, const TextModel& model, const std::string& tex
 std::string Dump(const nlohmann::json& v) {
   return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+std::string TierHeadline(const std::string& where, const TierFigures& f);
 
 // The set's own labels, and ours mapped onto them (see ../shared/corpora/README.md): complaint vs
 // anything else; comment (a suggestion) vs anything else; compliment vs complaint, where anything
@@ -59,10 +67,13 @@ int Eval(const std::string& path, const TextModel* model, const ClassifierSettin
   std::set<std::string> labels;
   for (const auto& [gold, text] : rows) labels.insert(gold);
   std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<TierOutcome> tiers;
   int correct = 0;
   for (const auto& [gold, text] : rows) {
-    pairs.push_back({gold, Mapped(labels, Classify(model, "", text, settings).label)});
+    const CueVerdict v = Classify(model, "", text, settings);
+    pairs.push_back({gold, Mapped(labels, v.label)});
     correct += pairs.back().first == pairs.back().second;
+    tiers.push_back({gold, v.label, v.uncertain, v.alternative});
   }
   std::map<std::string, double> f1;
   out << LabelReport(pairs, {labels.begin(), labels.end()}, &f1);
@@ -81,12 +92,23 @@ int Eval(const std::string& path, const TextModel* model, const ClassifierSettin
                   rows.size());
   }
   out << summary;
+  // A set labelled with our own six labels (a landlord's, say): the certainty tiers too.
+  const bool own = !labels.empty() && std::all_of(labels.begin(), labels.end(), [](const auto& l) {
+    return std::find(std::begin(kClassifierLabels), std::end(kClassifierLabels), l) !=
+           std::end(kClassifierLabels);
+  });
+  if (own && Mapped(labels, "comment") == "comment") {
+    char thresholds[120];
+    std::snprintf(thresholds, sizeof thresholds, "the certainty tiers (floor %.2f, sure %.2f)",
+                  settings.complaint_floor, settings.complaint_sure);
+    out << TierReport(thresholds, MeasureTiers(tiers)) << TierHeadline(path, MeasureTiers(tiers));
+  }
   return 0;
 }
 
 constexpr const char* kTrainUsage =
     "usage: complaintsctl classifier train --out FILE [--corpus PATH]... [--db DB]\n"
-    "                                      [--holdout PERCENT | --folds K]\n"
+    "                                      [--holdout PERCENT | --folds K] [--floor P] [--sure P]\n"
     "  --corpus   a .tsv of label<TAB>text lines, or a folder of them (default: the shipped\n"
     "             config/classifier/corpus); repeatable\n"
     "  --db       also learn from the cases staff relabelled in this case store\n"
@@ -96,17 +118,39 @@ constexpr const char* kTrainUsage =
     "             that did not see it; then train FILE on everything\n"
     "  --scores   with --folds: write each example's out-of-fold scores to this file, one JSON\n"
     "             line each: its label (gold), ours, the chance of a complaint the floor is\n"
-    "             compared with, the models' distribution and the rules' verdict\n";
+    "             compared with, the models' distribution and the rules' verdict\n"
+    "  --floor, --sure  the certainty tiers' thresholds to measure (default: the shipped\n"
+    "             complaint_floor and complaint_sure); both measures also report the tiers on\n"
+    "             the housing slice (examples outside the general-*.tsv files), and --folds a\n"
+    "             table of candidate thresholds to choose them from\n";
+
+// The tiers' figures in one line the tests and the README read.
+std::string TierHeadline(const std::string& where, const TierFigures& f) {
+  char row[300];
+  std::snprintf(row, sizeof row,
+                "headline: %s: label accuracy %.3f, complaint recall %.3f, complaint acks to "
+                "non-complaints %.3f, triage %.3f\n",
+                where.c_str(), f.accuracy, f.complaint_recall, f.false_complaint_acks, f.triage);
+  return row;
+}
 
 // Cross-validation: every example is classified by a model trained without it. Returns the
 // report, or an error.
-Result<std::string> CrossValidate(const std::vector<TrainingExample>& all, int folds,
-                                  const std::string& scratch, std::ostream* scores) {
+Result<std::string> CrossValidate(const std::vector<TrainingExample>& all,
+                                  const std::vector<bool>& housing, int folds,
+                                  const ClassifierSettings& settings, const std::string& scratch,
+                                  std::ostream* scores) {
   std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<UntieredAnswer> answers;  // the housing examples'
+  std::vector<TierOutcome> outcomes;
   for (int k = 0; k < folds; ++k) {
     std::vector<TrainingExample> train, held;
-    for (const TrainingExample& e : all)
-      (TextBucket(e.text, folds) == k ? held : train).push_back(e);
+    std::vector<bool> held_housing;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const bool out_of_fold = TextBucket(all[i].text, folds) == k;
+      (out_of_fold ? held : train).push_back(all[i]);
+      if (out_of_fold) held_housing.push_back(housing[i]);
+    }
     if (Status s = TrainTextModel(train, TrainingSettings{}, scratch); !s) {
       return Result<std::string>::Error(s.error());
     }
@@ -114,12 +158,19 @@ Result<std::string> CrossValidate(const std::vector<TrainingExample>& all, int f
     std::error_code ec;
     std::filesystem::remove(scratch, ec);
     if (!model) return Result<std::string>::Error(model.error());
-    for (const TrainingExample& e : held) {
-      const CueVerdict verdict = Classify(model->get(), "", e.text);
+    for (size_t i = 0; i < held.size(); ++i) {
+      const TrainingExample& e = held[i];
+      const CueVerdict verdict = Classify(model->get(), "", e.text, settings);
       pairs.push_back({e.label, verdict.label});
+      if (held_housing[i]) {
+        answers.push_back(Untiered(model->get(), e.label, e.text));
+        outcomes.push_back({e.label, verdict.label, verdict.uncertain, verdict.alternative});
+      }
       if (scores) {
         nlohmann::json v = {{"gold", e.label},
                             {"label", verdict.label},
+                            {"uncertain", verdict.uncertain},
+                            {"housing", static_cast<bool>(held_housing[i])},
                             {"complaint_chance", verdict.complaint_chance}};
         AddScores(v, **model, e.text);
         *scores << Dump(v) << '\n';
@@ -135,7 +186,20 @@ Result<std::string> CrossValidate(const std::vector<TrainingExample>& all, int f
   char row[200];
   std::snprintf(row, sizeof row, "headline: complaint recall %.3f in %d-fold cross-validation\n",
                 recall["complaint"], folds);
-  return report + row;
+  report += row;
+  if (outcomes.empty()) return report;
+  const TierFigures tiers = MeasureTiers(outcomes);
+  char thresholds[120];
+  std::snprintf(thresholds, sizeof thresholds, " (floor %.2f, sure %.2f)", settings.complaint_floor,
+                settings.complaint_sure);
+  report += TierReport("the certainty tiers, out of fold, on the housing examples" +
+                           std::string(thresholds),
+                       tiers) +
+            TierHeadline("housing examples in " + std::to_string(folds) + "-fold cross-validation",
+                         tiers) +
+            "candidate thresholds, out of fold, on the housing examples (* the ones measured):\n" +
+            ThresholdTable(answers, settings.complaint_floor, settings.complaint_sure);
+  return report;
 }
 
 int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
@@ -149,10 +213,13 @@ int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
   if (corpora.empty())
     corpora.push_back(std::string(COMPLAINTSD_SOURCE_DIR) + "/config/classifier/corpus");
   std::vector<TrainingExample> all;
+  std::vector<bool> housing;  // in step with `all`: not from a general-*.tsv file
   for (const std::string& path : corpora) {
-    Result<std::vector<TrainingExample>> read = LoadTrainingExamples(path);
+    std::vector<std::string> files;
+    Result<std::vector<TrainingExample>> read = LoadTrainingExamples(path, &files);
     if (!read) return fail(read.error(), 2);
     all.insert(all.end(), read->begin(), read->end());
+    for (const std::string& file : files) housing.push_back(IsHousingFile(file));
   }
   int corrections = 0;
   if (auto db = line.Get("db")) {
@@ -166,6 +233,7 @@ int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
       Result<ParsedMail> mail = ParseMail(raw);
       if (!mail) continue;  // unreadable mail teaches nothing
       all.push_back({label, mail->subject + "\n" + mail->new_text});
+      housing.push_back(true);  // a landlord's own mail
       ++corrections;
     }
   }
@@ -174,6 +242,16 @@ int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
     Result<long> p = ParseWholeNumber(*holdout, "--holdout", 0, 90);
     if (!p) return fail(p.error(), 2);
     percent = static_cast<int>(*p);
+  }
+  ClassifierSettings settings;
+  for (const auto& [name, value] :
+       {std::pair<const char*, double*>{"floor", &settings.complaint_floor},
+        std::pair<const char*, double*>{"sure", &settings.complaint_sure}}) {
+    if (auto given = line.Get(name)) {
+      Result<double> p = ParseProbability(*given, std::string("--") + name);
+      if (!p) return fail(p.error(), 2);
+      *value = *p;
+    }
   }
   if (line.Get("scores") && !line.Get("folds")) return fail("--scores needs --folds", 2);
   if (auto folds = line.Get("folds")) {
@@ -185,13 +263,19 @@ int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
       scores.open(*path, std::ios::trunc);
       if (!scores) return fail(*path + ": cannot be written", 2);
     }
-    Result<std::string> report = CrossValidate(all, static_cast<int>(*k), *target + ".fold",
-                                               scores.is_open() ? &scores : nullptr);
+    Result<std::string> report =
+        CrossValidate(all, housing, static_cast<int>(*k), settings, *target + ".fold",
+                      scores.is_open() ? &scores : nullptr);
     if (!report) return fail(report.error(), 1);
     out << *report;
   }
   std::vector<TrainingExample> train, held;
-  for (const TrainingExample& e : all) (HeldOut(e.text, percent) ? held : train).push_back(e);
+  std::vector<bool> held_housing;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const bool kept_out = HeldOut(all[i].text, percent);
+    (kept_out ? held : train).push_back(all[i]);
+    if (kept_out) held_housing.push_back(housing[i]);
+  }
   std::map<std::string, int> count;
   for (const TrainingExample& e : train) ++count[e.label];
   const auto started = std::chrono::steady_clock::now();
@@ -210,15 +294,36 @@ int Train(const CommandLine& line, std::ostream& out, std::ostream& err) {
   Result<std::shared_ptr<const TextModel>> model = LoadTextModelFile(*target);
   if (!model) return fail(model.error(), 1);
   std::vector<std::pair<std::string, std::string>> pairs;
-  for (const TrainingExample& e : held)
-    pairs.push_back({e.label, Classify(model->get(), "", e.text).label});
+  std::vector<TierOutcome> slice, housing_slice;
+  std::vector<std::pair<std::string, std::string>> housing_pairs;
+  for (size_t i = 0; i < held.size(); ++i) {
+    const TrainingExample& e = held[i];
+    const CueVerdict v = Classify(model->get(), "", e.text, settings);
+    pairs.push_back({e.label, v.label});
+    slice.push_back({e.label, v.label, v.uncertain, v.alternative});
+    if (held_housing[i]) {
+      housing_pairs.push_back(pairs.back());
+      housing_slice.push_back(slice.back());
+    }
+  }
   std::map<std::string, double> recall;
+  const std::vector<std::string> labels(std::begin(kClassifierLabels), std::end(kClassifierLabels));
   out << "held out " << held.size() << " examples (" << percent << "%):\n"
-      << LabelReport(pairs, {std::begin(kClassifierLabels), std::end(kClassifierLabels)}, nullptr,
-                     &recall);
+      << LabelReport(pairs, labels, nullptr, &recall);
   std::snprintf(row, sizeof row, "headline: complaint recall %.3f on the held-out slice\n",
                 recall["complaint"]);
   out << row;
+  char thresholds[120];
+  std::snprintf(thresholds, sizeof thresholds, " (floor %.2f, sure %.2f)", settings.complaint_floor,
+                settings.complaint_sure);
+  out << "the housing slice: the held-out examples outside the general-*.tsv files, "
+      << housing_slice.size() << " texts; each label as the daemon would record it:\n"
+      << LabelReport(housing_pairs, labels)
+      << TierReport("the certainty tiers on the housing slice" + std::string(thresholds),
+                    MeasureTiers(housing_slice))
+      << TierReport("the certainty tiers on the whole held-out slice" + std::string(thresholds),
+                    MeasureTiers(slice))
+      << TierHeadline("the housing slice", MeasureTiers(housing_slice));
   return 0;
 }
 
@@ -231,7 +336,8 @@ int RunClassifierCommand(const std::vector<std::string>& args, std::ostream& out
     return args.empty() || args[0] != "--help" ? 2 : 0;
   }
   Result<CommandLine> line = CommandLine::Parse(
-      {args.begin() + 1, args.end()}, {{"out", "corpus", "db", "holdout", "folds", "scores"}, {}});
+      {args.begin() + 1, args.end()},
+      {{"out", "corpus", "db", "holdout", "folds", "scores", "floor", "sure"}, {}});
   if (!line) {
     err << "complaintsctl classifier train: " << line.error() << '\n';
     return 2;
@@ -246,7 +352,7 @@ int RunClassifierCommand(const std::vector<std::string>& args, std::ostream& out
 
 int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Result<CommandLine> line = CommandLine::Parse(
-      args, {{"eval", "model", "floor"}, {"json", "text", "rules-only", "scores"}});
+      args, {{"eval", "model", "floor", "sure"}, {"json", "text", "rules-only", "scores"}});
   if (!line) {
     err << "complaintsctl classify: " << line.error() << '\n';
     return 2;
@@ -259,6 +365,14 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
       return 2;
     }
     settings.complaint_floor = *p;
+  }
+  if (auto sure = line->Get("sure")) {  // the tiers' threshold for a confident complaint
+    Result<double> p = ParseProbability(*sure, "--sure");
+    if (!p) {
+      err << "complaintsctl classify: " << p.error() << '\n';
+      return 2;
+    }
+    settings.complaint_sure = *p;
   }
   std::shared_ptr<const TextModel> model;
   if (!line->Has("rules-only")) {
@@ -285,7 +399,7 @@ int RunClassifyCommand(const std::vector<std::string>& args, std::ostream& out, 
     return 0;
   }
   if (line->positional().empty()) {
-    err << "usage: complaintsctl classify [--model FILE | --rules-only] [--floor P] "
+    err << "usage: complaintsctl classify [--model FILE | --rules-only] [--floor P] [--sure P] "
            "[--json] FILE.eml... | --text | --eval FILE.tsv\n";
     return 2;
   }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <set>
 
 #include "daemon/base/digest.h"
 #include "parsers/classifier.h"
@@ -25,7 +26,8 @@ bool KnownLabel(const std::string& label) {
                      [&](const char* l) { return label == l; });
 }
 
-Status ReadFile(const std::filesystem::path& file, std::vector<TrainingExample>& out) {
+Status ReadFile(const std::filesystem::path& file, std::vector<TrainingExample>& out,
+                std::vector<std::string>* names) {
   std::ifstream in(file);
   if (!in) return Status::Error(file.string() + ": cannot be read");
   std::string line;
@@ -44,13 +46,15 @@ Status ReadFile(const std::filesystem::path& file, std::vector<TrainingExample>&
       return Status::Error(where + ": empty text");
     }
     out.push_back(std::move(example));
+    if (names) names->push_back(file.filename().string());
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<TrainingExample>> LoadTrainingExamples(const std::string& path) {
+Result<std::vector<TrainingExample>> LoadTrainingExamples(const std::string& path,
+                                                          std::vector<std::string>* names) {
   using R = Result<std::vector<TrainingExample>>;
   std::error_code ec;
   std::vector<TrainingExample> out;
@@ -63,13 +67,15 @@ Result<std::vector<TrainingExample>> LoadTrainingExamples(const std::string& pat
     std::sort(files.begin(), files.end());
     if (files.empty()) return R::Error(path + ": no .tsv files of examples");
     for (const auto& f : files) {
-      if (Status s = ReadFile(f, out); !s) return R(s);
+      if (Status s = ReadFile(f, out, names); !s) return R(s);
     }
   } else {
-    if (Status s = ReadFile(path, out); !s) return R(s);
+    if (Status s = ReadFile(path, out, names); !s) return R(s);
   }
   return out;
 }
+
+bool IsHousingFile(const std::string& file_name) { return file_name.rfind("general-", 0) != 0; }
 
 std::vector<TrainingExample> ReadLabelledSet(const std::string& path) {
   std::vector<TrainingExample> rows;
@@ -191,6 +197,108 @@ std::string LabelReport(const std::vector<std::pair<std::string, std::string>>& 
     if (f1) (*f1)[label] = f;
     if (recall) (*recall)[label] = r;
   }
+  return out;
+}
+
+UntieredAnswer Untiered(const TextModel* model, const std::string& gold, const std::string& text) {
+  ClassifierSettings untiered;
+  untiered.complaint_floor = 1;  // the Code's floor never decides
+  untiered.complaint_sure = 1;  // a likeliest complaint is always "uncertain", with its alternative
+  const CueVerdict v = Classify(model, "", text, untiered);
+  UntieredAnswer a;
+  a.gold = gold;
+  a.best = v.label;
+  a.best_other = v.label == "complaint" ? v.alternative : v.label;
+  a.complaint_chance = v.complaint_chance;
+  return a;
+}
+
+TierOutcome ApplyTiers(const UntieredAnswer& answer, double complaint_floor,
+                       double complaint_sure) {
+  // As Classify decides: below the floor the models' and rules' label stands; from the floor up a
+  // possible complaint is uncertain unless it is the likeliest label and reaches complaint_sure.
+  TierOutcome o;
+  o.gold = answer.gold;
+  o.label = "complaint";
+  if (answer.best != "complaint") {
+    if (answer.complaint_chance >= complaint_floor) {
+      o.uncertain = true;
+      o.alternative = answer.best;
+    } else {
+      o.label = answer.best;
+    }
+  } else if (answer.complaint_chance < complaint_sure) {
+    o.uncertain = true;
+    o.alternative = answer.best_other;
+  }
+  return o;
+}
+
+TierFigures MeasureTiers(const std::vector<TierOutcome>& outcomes) {
+  TierFigures f;
+  int right = 0, strictly_right = 0, found = 0, false_acks = 0, triaged = 0;
+  for (const TierOutcome& o : outcomes) {
+    ++f.texts;
+    const bool complaint = o.gold == "complaint";
+    (complaint ? f.complaints : f.non_complaints) += 1;
+    if (o.uncertain) {
+      ++triaged;
+      right += complaint || o.gold == o.alternative;
+    } else {
+      right += o.label == o.gold;
+    }
+    strictly_right += o.label == o.gold;
+    if (complaint && o.label == "complaint") ++found;
+    if (!complaint && o.label == "complaint" && !o.uncertain) ++false_acks;
+  }
+  auto share = [](int n, int of) { return of ? static_cast<double>(n) / of : 0.0; };
+  f.accuracy = share(right, f.texts);
+  f.strict_accuracy = share(strictly_right, f.texts);
+  f.complaint_recall = share(found, f.complaints);
+  f.false_complaint_acks = share(false_acks, f.non_complaints);
+  f.triage = share(triaged, f.texts);
+  return f;
+}
+
+std::string TierReport(const std::string& title, const TierFigures& f) {
+  char text[1200];
+  std::snprintf(
+      text, sizeof text,
+      "%s: %d texts (%d complaints)\n"
+      "  label accuracy %.3f  (a confident label is right when it is the truth; an uncertain\n"
+      "                        one, sent the neutral receipt, when the truth is complaint or the\n"
+      "                        alternative staff are offered; %.3f counting every uncertain one\n"
+      "                        as a complaint)\n"
+      "  complaint recall %.3f  (true complaints given a complaint acknowledgement or the "
+      "receipt)\n"
+      "  complaint acks to non-complaints %.3f  (true non-complaints acknowledged as complaints)\n"
+      "  triage %.3f  (all texts found uncertain: the receipt, and a person decides)\n",
+      title.c_str(), f.texts, f.complaints, f.accuracy, f.strict_accuracy, f.complaint_recall,
+      f.false_complaint_acks, f.triage);
+  return text;
+}
+
+std::string ThresholdTable(const std::vector<UntieredAnswer>& answers, double floor, double sure) {
+  auto row = [&](double fl, double su) {
+    std::vector<TierOutcome> outcomes;
+    outcomes.reserve(answers.size());
+    for (const UntieredAnswer& a : answers) outcomes.push_back(ApplyTiers(a, fl, su));
+    const TierFigures f = MeasureTiers(outcomes);
+    char text[200];
+    std::snprintf(text, sizeof text, "  %c %5.2f  %5.2f  %8.3f  %9.3f  %14.3f  %6.3f\n",
+                  fl == floor && su == sure ? '*' : ' ', fl, su, f.accuracy, f.complaint_recall,
+                  f.false_complaint_acks, f.triage);
+    return std::string(text);
+  };
+  std::set<double> sures = {0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90};
+  std::set<double> floors = {0.08, 0.10, 0.13, 0.16, 0.20, 0.25, 0.30};
+  sures.insert(sure);
+  floors.erase(floor);
+  std::string out =
+      "    floor   sure  accuracy  complaint  complaint-acks  triage\n"
+      "                            recall     to non-complaints\n";
+  for (double su : sures) out += row(floor, su);
+  for (double fl : floors) out += row(fl, sure);
   return out;
 }
 

@@ -50,18 +50,40 @@ class ClassifierTest : public ::testing::Test {
   static CueVerdict Label(const std::string& text) { return Classify(model_->get(), "", text); }
 
   // Trains on the shipped corpus, measured as `measure` says (--holdout or --folds), and checks
-  // the headline: the issue asks complaint recall of at least 0.97 on held-out examples.
-  void ExpectComplaintRecallOnTheShippedCorpus(const std::vector<std::string>& measure,
-                                               const std::string& headline) {
+  // the headline: the issue asks complaint recall of at least 0.97 on held-out examples. Returns
+  // the command's output.
+  std::string ExpectComplaintRecallOnTheShippedCorpus(const std::vector<std::string>& measure,
+                                                      const std::string& headline) {
     std::vector<std::string> args = {"train", "--out", (dir_ / "measured.bin").string()};
     args.insert(args.end(), measure.begin(), measure.end());
     std::ostringstream out, err;
-    ASSERT_EQ(RunClassifierCommand(args, out, err), 0) << err.str();
+    EXPECT_EQ(RunClassifierCommand(args, out, err), 0) << err.str();
     std::smatch m;
     const std::string text = out.str();
-    ASSERT_TRUE(std::regex_search(text, m, std::regex("complaint recall ([0-9.]+) " + headline)))
+    EXPECT_TRUE(std::regex_search(text, m, std::regex("complaint recall ([0-9.]+) " + headline)))
         << text;
-    EXPECT_GE(std::stod(m[1]), 0.97) << text;
+    if (!m.empty()) {
+      EXPECT_GE(std::stod(m[1]), 0.97) << text;
+    }
+    return text;
+  }
+
+  // The certainty tiers' headline (issue 17) for `where`: on the landlord examples, label
+  // accuracy at least 0.90, complaint recall at least 0.97, and at most 5% of non-complaints
+  // acknowledged as complaints. The figures measured are in docs/measurements.md; the targets
+  // here leave them a margin.
+  static void ExpectTheTiersTargets(const std::string& text, const std::string& where) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(
+        text, m,
+        std::regex("headline: " + where +
+                   ": label accuracy ([0-9.]+), complaint recall ([0-9.]+), complaint acks to "
+                   "non-complaints ([0-9.]+), triage ([0-9.]+)")))
+        << text;
+    EXPECT_GE(std::stod(m[1]), 0.90) << text;
+    EXPECT_GE(std::stod(m[2]), 0.97) << text;
+    EXPECT_LE(std::stod(m[3]), 0.05) << text;
+    EXPECT_LE(std::stod(m[4]), 0.25) << text;  // the staff time the receipt costs
   }
 
   static std::shared_ptr<const TextModel>* model_;
@@ -190,7 +212,13 @@ TEST_F(ClassifierTest, UnsureBetweenComplaintAndAnythingElseMeansComplaintForRev
 }
 
 TEST_F(ClassifierTest, HeldOutComplaintRecallOnTheProjectsCorpus) {
-  ExpectComplaintRecallOnTheShippedCorpus({"--holdout", "20"}, "on the held-out slice");
+  const std::string text =
+      ExpectComplaintRecallOnTheShippedCorpus({"--holdout", "20"}, "on the held-out slice");
+  // The housing slice: the held-out examples outside the general-*.tsv files.
+  EXPECT_NE(text.find("the housing slice: the held-out examples outside the general-*.tsv"),
+            std::string::npos)
+      << text;
+  ExpectTheTiersTargets(text, "the housing slice");
 }
 
 // Cross-validation: every example answered by a model that did not see it, then the model trained
@@ -268,7 +296,114 @@ TEST_F(ClassifierTest, CrossValidationReportsEveryExampleOnce) {
 // The stricter measure of the same requirement: every example of the corpus classified by a model
 // that did not see it (docs/measurements.md, The classifier: the floor was chosen for this figure).
 TEST_F(ClassifierTest, CrossValidatedComplaintRecallOnTheProjectsCorpus) {
-  ExpectComplaintRecallOnTheShippedCorpus({"--folds", "5"}, "in 5-fold cross-validation");
+  const std::string text =
+      ExpectComplaintRecallOnTheShippedCorpus({"--folds", "5"}, "in 5-fold cross-validation");
+  // The shipped thresholds were chosen from this table (docs/measurements.md): it lists them.
+  ExpectTheTiersTargets(text, "housing examples in 5-fold cross-validation");
+  char shipped[64];
+  std::snprintf(shipped, sizeof shipped, "*  %.2f   %.2f", ClassifierSettings{}.complaint_floor,
+                ClassifierSettings{}.complaint_sure);
+  EXPECT_NE(text.find("candidate thresholds"), std::string::npos) << text;
+  EXPECT_NE(text.find(shipped), std::string::npos) << text;
+}
+
+// The tiers measured from one untiered answer (the threshold table) decide as Classify does.
+TEST_F(ClassifierTest, TheThresholdTableDecidesAsClassifyDoes) {
+  const char* texts[] = {
+      "Thank you to the caretaker at Fern Court for clearing the snow from the ramp this morning",
+      "Dear Sir, please could you repair my bedroom window and the dripping bath tap. Regards",
+      "I want to complain about my neighbour, his dog barks from six in the morning",
+      "Third time nobody turned up for the boiler repair, I am really fed up now",
+      "It would be nice to have a bench by the front door of the block",
+      "Re your email, thanks, see you on Friday",
+      "Great. Another week without hot water. Thanks a lot.",
+  };
+  for (const double floor : {0.05, 0.13, 0.3}) {
+    for (const double sure : {0.3, 0.5, 0.6, 0.9}) {
+      ClassifierSettings settings;
+      settings.complaint_floor = floor;
+      settings.complaint_sure = sure;
+      for (const char* text : texts) {
+        const CueVerdict v = Classify(model_->get(), "", text, settings);
+        const TierOutcome o = ApplyTiers(Untiered(model_->get(), "x", text), floor, sure);
+        EXPECT_EQ(o.label, v.label) << floor << " " << sure << " " << text;
+        EXPECT_EQ(o.uncertain, v.uncertain) << floor << " " << sure << " " << text;
+        EXPECT_EQ(o.alternative, v.alternative) << floor << " " << sure << " " << text;
+      }
+    }
+  }
+}
+
+// The definitions the figures use (classifier_training.h).
+TEST(TierFiguresTest, CountUncertainOnesAsTheIssueDefinesThem) {
+  const TierFigures f = MeasureTiers({
+      {"complaint", "complaint", false, ""},              // acknowledged: right
+      {"complaint", "complaint", true, "comment"},        // receipt: right, found
+      {"complaint", "service_request", false, ""},        // a typed repair reply: missed
+      {"compliment", "complaint", true, "compliment"},    // receipt, the alternative: right
+      {"comment", "complaint", true, "service_request"},  // receipt, neither: wrong
+      {"service_request", "complaint", false, ""},        // acknowledged as a complaint: wrong
+      {"asb", "asb", false, ""},                          // right
+      {"other", "comment", false, ""},                    // wrong
+  });
+  EXPECT_EQ(f.texts, 8);
+  EXPECT_EQ(f.complaints, 3);
+  EXPECT_EQ(f.non_complaints, 5);
+  EXPECT_DOUBLE_EQ(f.accuracy, 4.0 / 8);
+  EXPECT_DOUBLE_EQ(f.strict_accuracy, 3.0 / 8);
+  EXPECT_DOUBLE_EQ(f.complaint_recall, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(f.false_complaint_acks, 1.0 / 5);
+  EXPECT_DOUBLE_EQ(f.triage, 3.0 / 8);
+  EXPECT_EQ(MeasureTiers({}).texts, 0);
+  EXPECT_TRUE(IsHousingFile("housing-repairs.tsv"));
+  EXPECT_TRUE(IsHousingFile("complaint.tsv"));
+  EXPECT_FALSE(IsHousingFile("general-other-tweets.tsv"));
+}
+
+// The confusions issue 17 names, in texts written for this test (not in the corpus): none of
+// them may be acknowledged as a complaint; they are answered by their own label or, unsure,
+// with the neutral receipt. Dissatisfaction from a representative or an MP is a complaint.
+TEST_F(ClassifierTest, TheIssuesConfusionsGetNoComplaintAcknowledgement) {
+  const char* not_complaints[] = {
+      "Please can you thank Maurice the caretaker at Larch House, he carried my new mattress "
+      "up four flights when the lift was being serviced. A real gentleman.",
+      "I complained about the damp last year and I just want to say the new fan has solved "
+      "it. Thank you all.",
+      "Dear Sir, I would be grateful if you could send someone to repair the kitchen "
+      "extractor and to look at the front gate, which has dropped on its hinges. Yours "
+      "faithfully, Mrs E. Lowe",
+      "No complaints about the flat at all, but could you have a look at the loft hatch? It "
+      "won't close properly.",
+      "I want to complain about my neighbour at number 8, he revs his motorbike outside my "
+      "bedroom window at midnight.",
+      "It's a little irritating that the bin store code changes without notice. Maybe text "
+      "everyone the new code?",
+  };
+  for (const char* text : not_complaints) {
+    const CueVerdict v = Label(text);
+    EXPECT_FALSE(v.label == "complaint" && !v.uncertain) << v.label << ": " << text;
+  }
+  const char* dissatisfied[] = {
+      "Dear Chief Executive, I write on behalf of my constituent Mr Farouk, whose bathroom "
+      "ceiling has leaked for five months despite repeated reports. I find the delay "
+      "unacceptable and would ask for a full explanation.",
+      "I'm writing for my aunt, who is 88. Your engineer has failed to turn up three times to "
+      "fix her heating and nobody has called her to explain.",
+      "Lovely, another month with a broken lift. Really great work, everyone.",
+  };
+  for (const char* text : dissatisfied) EXPECT_EQ(Label(text).label, "complaint") << text;
+}
+
+// A set labelled with our own labels is measured by the tiers too (`classify --eval`).
+TEST_F(ClassifierTest, EvalOfOurOwnLabelsReportsTheTiers) {
+  std::ofstream(dir_ / "own.tsv") << "id\tlabel\ttext\n"
+                                  << "1\tcompliment\tthank you, lovely job\n"
+                                  << "2\tcomplaint\tthe boiler is broken again, fourth time\n"
+                                  << "3\tservice_request\tplease could you fix the tap\n";
+  std::ostringstream out, err;
+  ASSERT_EQ(RunClassifyCommand({"--eval", (dir_ / "own.tsv").string()}, out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("label accuracy"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("complaint acks to non-complaints"), std::string::npos) << out.str();
 }
 
 TEST_F(ClassifierTest, TextModeAnswersEveryLineInOrder) {
