@@ -30,6 +30,24 @@ std::string BestOtherThanComplaint(const std::map<std::string, double>& p) {
 
 }  // namespace
 
+Tier DecideTier(const std::string& best, const std::string& best_other, double complaint_chance,
+                const ClassifierSettings& settings) {
+  Tier tier;
+  tier.label = "complaint";
+  if (best != "complaint") {
+    if (complaint_chance >= settings.complaint_floor) {
+      tier.uncertain = true;  // a possible complaint: the Code's preference, with a person's eyes
+      tier.alternative = best;
+    } else {
+      tier.label = best;
+    }
+  } else if (complaint_chance < settings.complaint_sure) {
+    tier.uncertain = true;
+    tier.alternative = best_other;
+  }
+  return tier;
+}
+
 CueVerdict Classify(const TextModel* model, const std::string& subject, const std::string& text,
                     const ClassifierSettings& settings) {
   CueVerdict cues = ClassifyByCues(subject, text);
@@ -65,7 +83,8 @@ CueVerdict Classify(const TextModel* model, const std::string& subject, const st
   v.complaint_chance = p["complaint"];
   if (!scores.empty()) v.cues.push_back(Percent(scores.front().label, scores.front().probability));
   for (const std::string& c : cues.cues) v.cues.push_back(c);
-  if (v.label != "complaint" && p["complaint"] >= settings.complaint_floor) {
+  const Tier tier = DecideTier(best->first, BestOtherThanComplaint(p), p["complaint"], settings);
+  if (tier.label != v.label) {
     // The Code's bias: a possible complaint is handled as one until a person says otherwise.
     v.cues.insert(v.cues.begin(), "possible complaint (" + Percent("complaint", p["complaint"]) +
                                       "), preferred over " + v.label);
@@ -75,11 +94,10 @@ CueVerdict Classify(const TextModel* model, const std::string& subject, const st
   }
   if (v.confidence < settings.review_below) v.needs_review = true;
   if (cues.label != v.label && cues.label != "other") v.needs_review = true;
-  if (v.label == "complaint" &&
-      (best->first != "complaint" || p["complaint"] < settings.complaint_sure)) {
+  if (tier.uncertain) {
     v.uncertain = true;
     v.needs_review = true;
-    v.alternative = BestOtherThanComplaint(p);
+    v.alternative = tier.alternative;
   }
   return v;
 }

@@ -33,6 +33,17 @@ struct ClassifierSettings {
   double review_below = 0.60;
 };
 
+// What the tiers above make of a verdict: the label acted on, and whether a person settles it.
+struct Tier {
+  std::string label;        // complaint, or the likeliest label when below the floor
+  bool uncertain = false;   // a neutral receipt and the triage list
+  std::string alternative;  // when uncertain: the likeliest label other than complaint
+};
+// `best` is the likeliest label, `best_other` the likeliest other than complaint. Classify decides
+// through this; the measurements replay it under other thresholds.
+Tier DecideTier(const std::string& best, const std::string& best_other, double complaint_chance,
+                const ClassifierSettings& settings);
+
 // `model` may be null: the cue rules alone then decide (and say so in the cues).
 CueVerdict Classify(const TextModel* model, const std::string& subject, const std::string& text,
                     const ClassifierSettings& settings = {});

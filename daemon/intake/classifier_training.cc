@@ -215,23 +215,11 @@ UntieredAnswer Untiered(const TextModel* model, const std::string& gold, const s
 
 TierOutcome ApplyTiers(const UntieredAnswer& answer, double complaint_floor,
                        double complaint_sure) {
-  // As Classify decides: below the floor the models' and rules' label stands; from the floor up a
-  // possible complaint is uncertain unless it is the likeliest label and reaches complaint_sure.
-  TierOutcome o;
-  o.gold = answer.gold;
-  o.label = "complaint";
-  if (answer.best != "complaint") {
-    if (answer.complaint_chance >= complaint_floor) {
-      o.uncertain = true;
-      o.alternative = answer.best;
-    } else {
-      o.label = answer.best;
-    }
-  } else if (answer.complaint_chance < complaint_sure) {
-    o.uncertain = true;
-    o.alternative = answer.best_other;
-  }
-  return o;
+  ClassifierSettings settings;
+  settings.complaint_floor = complaint_floor;
+  settings.complaint_sure = complaint_sure;
+  const Tier tier = DecideTier(answer.best, answer.best_other, answer.complaint_chance, settings);
+  return {answer.gold, tier.label, tier.uncertain, tier.alternative};
 }
 
 TierFigures MeasureTiers(const std::vector<TierOutcome>& outcomes) {
