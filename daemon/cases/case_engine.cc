@@ -589,9 +589,9 @@ Result<CaseRecord> CaseEngine::Relabel(const std::string& ref, CaseType to,
       ref,
       [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
         if (reason.empty()) return Refused(c, "say why the label is wrong (--reason)");
-        const bool triage = c.HasFlag("triage");
+        const bool triage = c.HasFlag(kTriageFlag);
         std::erase_if(c.flags, [](const std::string& f) {
-          return f == "triage" || f.rfind("triage-alternative:", 0) == 0;
+          return f == kTriageFlag || f.rfind(kTriageAlternativeFlag, 0) == 0;
         });
         const std::string from(CaseTypeName(c.type));
         if (c.type == to) {

@@ -36,6 +36,12 @@ inline constexpr std::string_view kRefused = "refused";
 inline constexpr std::string_view kClosed = "closed";
 }  // namespace case_status
 
+// The triage list (intake/triage.h): a case whose label a person settles first carries this flag,
+// and the label the classifier offered beside complaint after the second ("triage-alternative:
+// comment"). Relabelling takes both off.
+inline constexpr std::string_view kTriageFlag = "triage";
+inline constexpr std::string_view kTriageAlternativeFlag = "triage-alternative:";
+
 // Deadline kinds.
 namespace deadline_kind {
 inline constexpr std::string_view kAcknowledge = "acknowledge";

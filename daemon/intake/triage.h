@@ -20,10 +20,6 @@
 
 namespace complaints {
 
-inline constexpr std::string_view kTriageFlag = "triage";
-// Followed by the label the classifier offered beside complaint ("triage-alternative:comment").
-inline constexpr std::string_view kTriageAlternativeFlag = "triage-alternative:";
-
 // Marks a new case uncertain: on the triage list, for review, with the alternative label.
 void AddTriageFlags(const Classification& label, OpenRequest& request);
 // The first reply to a new case: the neutral receipt when uncertain, else the type's own.
