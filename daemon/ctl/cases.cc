@@ -360,12 +360,12 @@ Result<CaseRecord> Change(const std::string& verb, const std::string& ref, const
     if (!reason) return R(reason.status());
     Result<CaseRecord> current = session.store->FindCase(ref);
     if (!current) return current;
-    if (IsInTriage(*current) && !session.mailer) {
+    if (!IsInTriage(*current)) return engine.Relabel(ref, *type, *reason, actor);
+    if (!session.mailer) {
       return R::Error(
           "is on the triage list: settling its label sends the resident a letter, so give "
           "--config (the daemon's configuration file, for its templates and outbox)");
     }
-    if (!IsInTriage(*current)) return engine.Relabel(ref, *type, *reason, actor);
     return SettleLabel(engine, *session.store, *session.mailer, ref, *type, *reason, actor);
   }
   if (verb == "note") {

@@ -42,6 +42,25 @@ class ServiceTest : public ::testing::Test {
         Service::Timing{}, [this](const std::string& line) { log_.push_back(line); });
   }
 
+  // `count` messages due in the outbox now (after an outage, say).
+  void QueueBacklog(int count) {
+    ASSERT_TRUE(store_
+                    ->InTransaction([&](StoreTransaction& txn) -> Status {
+                      for (int i = 0; i < count; ++i) {
+                        OutboxItem item;
+                        item.kind = "ack-stage";
+                        item.envelope_from = "c@ha.example";
+                        item.recipients = {"r" + std::to_string(i) + "@example.org"};
+                        item.message_id = "m" + std::to_string(i) + "@ha.example";
+                        item.raw = "raw";
+                        item.next_attempt_at = clock_.Now();
+                        if (Status s = txn.QueueOutgoing(item); !s) return s;
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+
   FakeClock clock_{Instant("2026-06-10T09:30:00+01:00")};
   std::unique_ptr<testing::IntakeStack> stack_;
   SqliteCaseStore* store_ = nullptr;
@@ -121,21 +140,7 @@ TEST_F(ServiceTest, AMessageThatCannotBeFetchedIsLoggedOnce) {
 // 120 messages waiting in the outbox (after an outage, say) go out batch after batch, with a look
 // at the mailbox between batches but no wait for new mail until the backlog is gone.
 TEST_F(ServiceTest, AnOutboxBacklogIsSentWithoutWaitingBetweenBatches) {
-  ASSERT_TRUE(store_
-                  ->InTransaction([&](StoreTransaction& txn) -> Status {
-                    for (int i = 0; i < 120; ++i) {
-                      OutboxItem item;
-                      item.kind = "ack-stage";
-                      item.envelope_from = "c@ha.example";
-                      item.recipients = {"r" + std::to_string(i) + "@example.org"};
-                      item.message_id = "m" + std::to_string(i) + "@ha.example";
-                      item.raw = "raw";
-                      item.next_attempt_at = clock_.Now();
-                      if (Status s = txn.QueueOutgoing(item); !s) return s;
-                    }
-                    return Status::Ok();
-                  })
-                  .ok());
+  QueueBacklog(120);
   std::atomic<bool> stop{false};
   source_.stop_on_wait = &stop;
   service_->Run(stop);
@@ -145,21 +150,7 @@ TEST_F(ServiceTest, AnOutboxBacklogIsSentWithoutWaitingBetweenBatches) {
 
 // complaintsd --once: everything due is sent before it returns, not only the first batch.
 TEST_F(ServiceTest, OncePassDrainsTheOutbox) {
-  ASSERT_TRUE(store_
-                  ->InTransaction([&](StoreTransaction& txn) -> Status {
-                    for (int i = 0; i < 120; ++i) {
-                      OutboxItem item;
-                      item.kind = "ack-stage";
-                      item.envelope_from = "c@ha.example";
-                      item.recipients = {"r" + std::to_string(i) + "@example.org"};
-                      item.message_id = "m" + std::to_string(i) + "@ha.example";
-                      item.raw = "raw";
-                      item.next_attempt_at = clock_.Now();
-                      if (Status s = txn.QueueOutgoing(item); !s) return s;
-                    }
-                    return Status::Ok();
-                  })
-                  .ok());
+  QueueBacklog(120);
   service_->RunOnce();
   EXPECT_EQ(transport_.delivered.size(), 50u);  // one pass: one batch
   service_->RunOnceAndDrain();
