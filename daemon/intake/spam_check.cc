@@ -159,8 +159,9 @@ std::string Failure(const ChildExit& e, const SpamdSettings& s) {
   if (e.exit_code == 74 || e.exit_code == 76) why += " (spamd at " + where + " broke off)";
   if (e.exit_code == 75) why += " (spamd at " + where + " failed for now)";
   if (e.exit_code == 126 || e.exit_code == 127) why += " (" + s.spamc + " cannot be run)";
-  std::string_view err = e.err.substr(0, e.err.find('\n'));
-  if (err.size() > 160) err = err.substr(0, 160);
+  // A view of the child's own text, never of a temporary copy of it.
+  std::string_view err(e.err);
+  err = err.substr(0, std::min(err.find('\n'), size_t{160}));
   if (!err.empty()) why += ": " + std::string(err);
   return why;
 }
