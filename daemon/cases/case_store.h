@@ -47,6 +47,7 @@ struct MessageQuery {
   std::vector<std::string> states;  // any of these (all states when empty)
   Instant since{};                  // received at or after
   int64_t after_id = 0;             // stored after this message
+  std::optional<int64_t> case_id;   // only those on this case
   int limit = 1000;
 };
 
@@ -160,7 +161,15 @@ class StoreTransaction {
 struct CaseQuery {
   std::optional<std::string> status;  // only cases in this status
   bool include_closed = false;
+  std::optional<CaseType> type;
+  std::optional<int> stage;
+  std::optional<std::string> handler;  // the current stage's handler or a panel member
+  std::optional<std::string> flag;     // "triage", or a prefix such as "triage-alternative"
+  std::optional<std::string> search;   // in the reference, or the resident's name, email, address
+  bool needs_review = false;           // only cases flagged for a person's review
+  enum class Order { kReceived, kNextDue } order = Order::kReceived;
   int limit = 1000;
+  int offset = 0;
 };
 
 class CaseStore {
@@ -177,6 +186,8 @@ class CaseStore {
 
   virtual Result<CaseRecord> FindCase(const std::string& reference) = 0;
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) = 0;
+  // How many cases ListCases would give without its limit and offset.
+  virtual Result<long> CountCases(const CaseQuery& query) = 0;
   virtual Result<std::vector<HistoryEntry>> History(int64_t case_id) = 0;
   virtual Result<Contact> GetContact(int64_t id) = 0;
   virtual Result<std::vector<CaseDocument>> Documents(int64_t case_id) = 0;

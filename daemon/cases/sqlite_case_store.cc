@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -190,7 +191,19 @@ ALTER TABLE attachments ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attachments ADD COLUMN added_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX attachments_by_case ON attachments(case_id);
 )sql",
+    // 5: the workbench's queue: each case's next deadline we owe (acknowledge, respond, resolve
+    // the pre-formal step), or 253402300799 (the last second of 9999) when none, kept by
+    // InsertCase and UpdateCase, so the queue's first page is read through an index.
+    R"sql(
+ALTER TABLE cases ADD COLUMN next_due_at INTEGER NOT NULL DEFAULT 253402300799;
+UPDATE cases SET next_due_at = coalesce((SELECT min(d.due_at) FROM deadlines d
+  WHERE d.case_id = cases.id AND d.met_at IS NULL AND d.superseded_at IS NULL
+  AND d.kind IN ('acknowledge', 'respond', 'pre_formal_resolve')), 253402300799);
+CREATE INDEX cases_queue ON cases(next_due_at, id) WHERE status NOT IN ('closed', 'refused');
+)sql",
 };
+
+constexpr int64_t kNoDeadline = 253402300799;  // 9999-12-31T23:59:59Z: no deadline we owe
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -635,6 +648,20 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     return Status::Ok();
   }
 
+  // The next deadline we owe on `c` (the queue's order), or the end of time.
+  static int64_t NextDue(const CaseRecord& c) {
+    int64_t next = kNoDeadline;
+    for (const Deadline& d : c.deadlines) {
+      if (!d.open()) continue;
+      if (d.kind != deadline_kind::kAcknowledge && d.kind != deadline_kind::kRespond &&
+          d.kind != deadline_kind::kPreFormalResolve) {
+        continue;
+      }
+      next = std::min<int64_t>(next, d.due_at.time_since_epoch().count());
+    }
+    return next;
+  }
+
   void BindCase(Statement& s, const CaseRecord& c) {
     s.Bind(1, c.reference).Bind(2, c.policy_id).Bind(3, std::string(CaseTypeName(c.type)));
     s.Bind(4, std::string(ChannelName(c.channel))).Bind(5, c.status).Bind(6, int64_t{c.stage});
@@ -648,9 +675,10 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     Statement s(db,
                 "INSERT INTO cases(reference, policy_id, type, channel, status, stage, "
                 "received_at, contact_id, representative_id, summary, definition, outcome_sought, "
-                "refusal_reason, needs_review, flags, closed_at, version) VALUES(?1, ?2, ?3, ?4, "
-                "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1)");
+                "refusal_reason, needs_review, flags, closed_at, version, next_due_at) VALUES(?1, "
+                "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?19)");
     BindCase(s, c);
+    s.Bind(19, NextDue(c));
     if (Status r = s.Run(); !r) return r;
     c.id = sqlite3_last_insert_rowid(db);
     c.version = 1;
@@ -662,10 +690,10 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
                 "UPDATE cases SET reference = ?1, policy_id = ?2, type = ?3, channel = ?4, "
                 "status = ?5, stage = ?6, received_at = ?7, contact_id = ?8, representative_id = "
                 "?9, summary = ?10, definition = ?11, outcome_sought = ?12, refusal_reason = ?13, "
-                "needs_review = ?14, flags = ?15, closed_at = ?16, version = version + 1 "
-                "WHERE id = ?17 AND version = ?18");
+                "needs_review = ?14, flags = ?15, closed_at = ?16, version = version + 1, "
+                "next_due_at = ?19 WHERE id = ?17 AND version = ?18");
     BindCase(s, c);
-    s.Bind(17, c.id).Bind(18, c.version);
+    s.Bind(17, c.id).Bind(18, c.version).Bind(19, NextDue(c));
     if (Status r = s.Run(); !r) return r;
     if (sqlite3_changes(db) != 1) {
       return Status::Error("case " + c.reference +
@@ -922,15 +950,61 @@ Result<CaseRecord> SqliteCaseStore::FindCase(const std::string& reference) {
   return impl_->LoadCase(reference);
 }
 
+namespace {
+
+// The filters as bound values (NULL: no filter); a search term is matched as a substring of the
+// reference, the resident's name, email or address (postcodes with or without their space).
+constexpr const char* kCaseFilter =
+    " FROM cases c WHERE (?1 IS NULL OR c.status = ?1) AND (?2 OR c.status NOT IN ('closed', "
+    "'refused')) AND (?4 IS NULL OR c.type = ?4) AND (?5 IS NULL OR c.stage = ?5) AND (?6 IS NULL "
+    "OR EXISTS (SELECT 1 FROM stages s WHERE s.case_id = c.id AND s.number = c.stage AND "
+    "(s.handler = ?6 OR EXISTS (SELECT 1 FROM json_each(s.panel) WHERE value = ?6)))) AND (?7 IS "
+    "NULL OR EXISTS (SELECT 1 FROM json_each(c.flags) WHERE value = ?7 OR value LIKE ?7 || ':%')) "
+    "AND (?8 IS NULL OR instr(lower(c.reference), ?8) > 0 OR EXISTS (SELECT 1 FROM contacts p "
+    "WHERE p.id IN (c.contact_id, c.representative_id) AND (instr(lower(p.name), ?8) > 0 OR "
+    "instr(replace(lower(p.address), ' ', ''), replace(?8, ' ', '')) > 0 OR EXISTS (SELECT 1 FROM "
+    "contact_emails e WHERE e.contact_id = p.id AND instr(lower(e.email), ?8) > 0)))) AND (?10 = 0 "
+    "OR c.needs_review = 1)";
+
+void BindCaseQuery(Statement& s, const CaseQuery& query) {
+  if (query.status) {
+    s.Bind(1, *query.status);
+  } else {
+    s.Bind(1, std::optional<int64_t>());
+  }
+  s.Bind(2, int64_t{query.include_closed || query.status ? 1 : 0});
+  auto text = [&](int i, const std::optional<std::string>& v) {
+    if (v) {
+      s.Bind(i, *v);
+    } else {
+      s.Bind(i, std::optional<int64_t>());
+    }
+  };
+  text(4, query.type ? std::optional<std::string>(std::string(CaseTypeName(*query.type)))
+                     : std::nullopt);
+  s.Bind(5, query.stage ? std::optional<int64_t>(*query.stage) : std::optional<int64_t>());
+  text(6, query.handler);
+  text(7, query.flag);
+  std::optional<std::string> search;
+  if (query.search) {
+    search = *query.search;
+    for (char& ch : *search) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  text(8, search);
+  s.Bind(10, int64_t{query.needs_review ? 1 : 0});
+}
+
+}  // namespace
+
 Result<std::vector<CaseRecord>> SqliteCaseStore::ListCases(const CaseQuery& query) {
   using R = Result<std::vector<CaseRecord>>;
-  const std::string sql = std::string("SELECT ") + kCaseColumns +
-                          " FROM cases WHERE (?1 IS NULL OR status = ?1) AND (?2 OR status NOT IN "
-                          "('closed', 'refused')) ORDER BY received_at, id LIMIT ?3";
+  std::string sql = std::string("SELECT ") + kCaseColumns + std::string(kCaseFilter) +
+                    (query.order == CaseQuery::Order::kNextDue
+                         ? " ORDER BY c.next_due_at, c.id LIMIT ?3 OFFSET ?9"
+                         : " ORDER BY c.received_at, c.id LIMIT ?3 OFFSET ?9");
   Statement s(impl_->db, sql.c_str());
-  s.Bind(1, query.status ? *query.status : std::string());
-  if (!query.status) s.Bind(1, std::optional<int64_t>());
-  s.Bind(2, int64_t{query.include_closed || query.status ? 1 : 0}).Bind(3, int64_t{query.limit});
+  BindCaseQuery(s, query);
+  s.Bind(3, int64_t{query.limit}).Bind(9, int64_t{query.offset});
   std::vector<CaseRecord> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
@@ -941,6 +1015,13 @@ Result<std::vector<CaseRecord>> SqliteCaseStore::ListCases(const CaseQuery& quer
   }
   if (rc != SQLITE_DONE) return R::Error(s.error());
   return out;
+}
+
+Result<long> SqliteCaseStore::CountCases(const CaseQuery& query) {
+  Statement s(impl_->db, (std::string("SELECT count(*)") + kCaseFilter).c_str());
+  BindCaseQuery(s, query);
+  if (s.Step() != SQLITE_ROW) return Result<long>::Error(s.error());
+  return static_cast<long>(s.Int(0));
 }
 
 Result<std::vector<HistoryEntry>> SqliteCaseStore::History(int64_t case_id) {
@@ -1028,12 +1109,14 @@ Result<std::vector<MessageListing>> SqliteCaseStore::ListMessages(const MessageQ
   using R = Result<std::vector<MessageListing>>;
   // The states as one bound JSON array: no SQL built from the caller's words.
   const nlohmann::json states = query.states;
-  const std::string sql = std::string(kListingColumns) +
-                          "AND m.id > ?4 AND m.received_at >= ?1 AND (json_array_length(?2) = 0 OR "
-                          "m.state IN (SELECT value FROM json_each(?2))) ORDER BY m.id LIMIT ?3";
+  const std::string sql =
+      std::string(kListingColumns) +
+      "AND m.id > ?4 AND m.received_at >= ?1 AND (json_array_length(?2) = 0 OR "
+      "m.state IN (SELECT value FROM json_each(?2))) AND (?5 IS NULL OR m.case_id = ?5) "
+      "ORDER BY m.id LIMIT ?3";
   Statement s(impl_->db, sql.c_str());
   s.Bind(1, query.since).Bind(2, states.dump()).Bind(3, int64_t{query.limit});
-  s.Bind(4, query.after_id);
+  s.Bind(4, query.after_id).Bind(5, query.case_id);
   std::vector<MessageListing> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadListing(s));

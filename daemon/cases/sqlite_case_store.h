@@ -24,6 +24,7 @@ class SqliteCaseStore : public CaseStore {
   Status CommitTogether(const std::function<void()>& work) override;
   Result<CaseRecord> FindCase(const std::string& reference) override;
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) override;
+  Result<long> CountCases(const CaseQuery& query) override;
   Result<std::vector<HistoryEntry>> History(int64_t case_id) override;
   Result<Contact> GetContact(int64_t id) override;
   Result<std::vector<CaseDocument>> Documents(int64_t case_id) override;
