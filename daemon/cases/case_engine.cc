@@ -213,91 +213,102 @@ Result<std::vector<std::string>> CaseEngine::RecordSentAcknowledgements(const st
 }
 
 Result<CaseRecord> CaseEngine::Acknowledge(const std::string& ref, const std::string& actor,
-                                           std::optional<Instant> at) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    StageRecord* stage = c.CurrentStage();
-    if (c.status != case_status::kOpen || c.stage < 1 || stage == nullptr) {
-      return Refused(c, "only an open complaint stage is acknowledged (status " + c.status + ")");
-    }
-    if (stage->acknowledged_at) {
-      return Refused(c, stage->name + " was already acknowledged at " +
-                            FormatLondonIso(*stage->acknowledged_at));
-    }
-    const Instant when = at.value_or(clock_.Now());
-    if (when > clock_.Now()) return Refused(c, "an acknowledgement cannot be in the future");
-    if (when < stage->opened_at) return Refused(c, "acknowledged before the stage opened?");
-    stage->acknowledged_at = when;
-    MeetDeadline(c, deadline_kind::kAcknowledge, when);
-    std::string detail = stage->name + " acknowledged at " + FormatLondonIso(when);
-    const StagePolicy& rules = *StageRules(c.stage);
-    if (rules.response_clock == ResponseClock::kAcknowledgement) {
-      if (Deadline* respond = c.OpenDeadline(deadline_kind::kRespond)) {
-        respond->superseded_at = clock_.Now();
-        AddDeadline(c, deadline_kind::kRespond,
-                    hours_.DueAt(when, rules.respond_days + stage->extension_days));
-        detail += "; response due " + FormatLondonIso(c.deadlines.back().due_at);
-      }
-    }
-    h.push_back(Entry(actor, "acknowledged", detail));
-    return Status::Ok();
-  });
+                                           std::optional<Instant> at, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        StageRecord* stage = c.CurrentStage();
+        if (c.status != case_status::kOpen || c.stage < 1 || stage == nullptr) {
+          return Refused(c,
+                         "only an open complaint stage is acknowledged (status " + c.status + ")");
+        }
+        if (stage->acknowledged_at) {
+          return Refused(c, stage->name + " was already acknowledged at " +
+                                FormatLondonIso(*stage->acknowledged_at));
+        }
+        const Instant when = at.value_or(clock_.Now());
+        if (when > clock_.Now()) return Refused(c, "an acknowledgement cannot be in the future");
+        if (when < stage->opened_at) return Refused(c, "acknowledged before the stage opened?");
+        stage->acknowledged_at = when;
+        MeetDeadline(c, deadline_kind::kAcknowledge, when);
+        std::string detail = stage->name + " acknowledged at " + FormatLondonIso(when);
+        const StagePolicy& rules = *StageRules(c.stage);
+        if (rules.response_clock == ResponseClock::kAcknowledgement) {
+          if (Deadline* respond = c.OpenDeadline(deadline_kind::kRespond)) {
+            respond->superseded_at = clock_.Now();
+            AddDeadline(c, deadline_kind::kRespond,
+                        hours_.DueAt(when, rules.respond_days + stage->extension_days));
+            detail += "; response due " + FormatLondonIso(c.deadlines.back().due_at);
+          }
+        }
+        h.push_back(Entry(actor, "acknowledged", detail));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Define(const std::string& ref, const std::string& definition,
-                                      const std::string& outcome_sought, const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (c.type != CaseType::kComplaint) return Refused(c, "only complaints are defined");
-    if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
-      return Refused(c, "is " + c.status + ": reopen it first");
-    }
-    if (definition.empty()) return Refused(c, "the definition is empty");
-    c.definition = definition;
-    c.outcome_sought = outcome_sought;
-    if (StageRecord* stage = c.CurrentStage()) stage->defined_at = clock_.Now();
-    h.push_back(
-        Entry(actor, "defined",
-              definition + (outcome_sought.empty() ? "" : "; outcome sought: " + outcome_sought)));
-    return Status::Ok();
-  });
+                                      const std::string& outcome_sought, const std::string& actor,
+                                      const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (c.type != CaseType::kComplaint) return Refused(c, "only complaints are defined");
+        if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
+          return Refused(c, "is " + c.status + ": reopen it first");
+        }
+        if (definition.empty()) return Refused(c, "the definition is empty");
+        c.definition = definition;
+        c.outcome_sought = outcome_sought;
+        if (StageRecord* stage = c.CurrentStage()) stage->defined_at = clock_.Now();
+        h.push_back(Entry(
+            actor, "defined",
+            definition + (outcome_sought.empty() ? "" : "; outcome sought: " + outcome_sought)));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Assign(const std::string& ref,
                                       const std::vector<std::string>& handlers,
-                                      const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
-      return Refused(c, "is " + c.status + ": reopen it first");
-    }
-    if (handlers.empty()) return Refused(c, "name a handler");
-    StageRecord* stage = c.CurrentStage();
-    const StagePolicy* rules = StageRules(c.stage);
-    const int seats = rules && rules->panel ? rules->panel->members : 1;
-    if (static_cast<int>(handlers.size()) != seats) {
-      return Refused(
-          c, stage->name + (seats == 1 ? " has one handler"
-                                       : " is decided by a panel of " + std::to_string(seats) +
-                                             ": name all " + std::to_string(seats)));
-    }
-    for (const StageRecord& earlier : c.stages) {
-      if (earlier.number < 1 || earlier.number >= c.stage) continue;
-      std::vector<std::string> involved = earlier.panel;
-      involved.push_back(earlier.handler);
-      for (const std::string& person : handlers) {
-        for (const std::string& before : involved) {
-          if (!before.empty() && Lower(before) == Lower(person)) {
-            return Refused(c, person + " handled " + earlier.name + ": " + stage->name +
-                                  " must be handled by someone not involved before");
+                                      const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
+          return Refused(c, "is " + c.status + ": reopen it first");
+        }
+        if (handlers.empty()) return Refused(c, "name a handler");
+        StageRecord* stage = c.CurrentStage();
+        const StagePolicy* rules = StageRules(c.stage);
+        const int seats = rules && rules->panel ? rules->panel->members : 1;
+        if (static_cast<int>(handlers.size()) != seats) {
+          return Refused(
+              c, stage->name + (seats == 1 ? " has one handler"
+                                           : " is decided by a panel of " + std::to_string(seats) +
+                                                 ": name all " + std::to_string(seats)));
+        }
+        for (const StageRecord& earlier : c.stages) {
+          if (earlier.number < 1 || earlier.number >= c.stage) continue;
+          std::vector<std::string> involved = earlier.panel;
+          involved.push_back(earlier.handler);
+          for (const std::string& person : handlers) {
+            for (const std::string& before : involved) {
+              if (!before.empty() && Lower(before) == Lower(person)) {
+                return Refused(c, person + " handled " + earlier.name + ": " + stage->name +
+                                      " must be handled by someone not involved before");
+              }
+            }
           }
         }
-      }
-    }
-    std::string names;
-    for (const std::string& person : handlers) names += (names.empty() ? "" : ", ") + person;
-    stage->handler = handlers.size() == 1 ? handlers[0] : "panel";
-    stage->panel = handlers.size() == 1 ? std::vector<std::string>{} : handlers;
-    h.push_back(Entry(actor, "assigned", stage->name + ": " + names));
-    return Status::Ok();
-  });
+        std::string names;
+        for (const std::string& person : handlers) names += (names.empty() ? "" : ", ") + person;
+        stage->handler = handlers.size() == 1 ? handlers[0] : "panel";
+        stage->panel = handlers.size() == 1 ? std::vector<std::string>{} : handlers;
+        h.push_back(Entry(actor, "assigned", stage->name + ": " + names));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Extend(const std::string& ref, int working_days,
@@ -526,60 +537,71 @@ Result<CaseRecord> CaseEngine::Refuse(const std::string& ref, const std::string&
 }
 
 Result<CaseRecord> CaseEngine::Close(const std::string& ref, const std::string& note,
-                                     const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    const bool simple_open = c.type != CaseType::kComplaint && c.status == case_status::kOpen;
-    if (!simple_open && !IsOneOf(c.status, {case_status::kResponded, case_status::kResolved})) {
-      return Refused(c, "status " + c.status + ": respond, resolve or refuse before closing");
-    }
-    const auto outstanding = std::count_if(c.actions.begin(), c.actions.end(),
-                                           [](const ActionRecord& a) { return !a.done_at; });
-    if (outstanding > 0) {
-      return Refused(c, std::to_string(outstanding) +
-                            " outstanding actions: complete them first (cases action-done)");
-    }
-    const Instant now = clock_.Now();
-    SupersedeOpenDeadlines(c, now);
-    c.status = std::string(case_status::kClosed);
-    c.closed_at = now;
-    h.push_back(Entry(actor, "closed", note));
-    return Status::Ok();
-  });
+                                     const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        const bool simple_open = c.type != CaseType::kComplaint && c.status == case_status::kOpen;
+        if (!simple_open && !IsOneOf(c.status, {case_status::kResponded, case_status::kResolved})) {
+          return Refused(c, "status " + c.status + ": respond, resolve or refuse before closing");
+        }
+        const auto outstanding = std::count_if(c.actions.begin(), c.actions.end(),
+                                               [](const ActionRecord& a) { return !a.done_at; });
+        if (outstanding > 0) {
+          return Refused(c, std::to_string(outstanding) +
+                                " outstanding actions: complete them first (cases action-done)");
+        }
+        const Instant now = clock_.Now();
+        SupersedeOpenDeadlines(c, now);
+        c.status = std::string(case_status::kClosed);
+        c.closed_at = now;
+        h.push_back(Entry(actor, "closed", note));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Reopen(const std::string& ref, const std::string& reason,
-                                      const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (!IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
-      return Refused(c, "is " + c.status + ", not closed or refused");
-    }
-    if (reason.empty()) return Refused(c, "give a reason for reopening");
-    const Instant now = clock_.Now();
-    c.closed_at.reset();
-    c.refusal_reason.clear();
-    StageRecord* stage = c.CurrentStage();
-    std::string detail = reason;
-    if (c.stage >= 1) {
-      c.status = std::string(case_status::kOpen);
-      stage->responded_at.reset();
-      AddDeadline(c, deadline_kind::kRespond, hours_.DueAt(now, StageRules(c.stage)->respond_days));
-      detail += "; " + stage->name + " response due " + FormatLondonIso(c.deadlines.back().due_at);
-    } else {
-      c.status = std::string(c.type == CaseType::kComplaint ? case_status::kPreFormal
-                                                            : case_status::kOpen);
-    }
-    h.push_back(Entry(actor, "reopened", detail));
-    return Status::Ok();
-  });
+                                      const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (!IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
+          return Refused(c, "is " + c.status + ", not closed or refused");
+        }
+        if (reason.empty()) return Refused(c, "give a reason for reopening");
+        const Instant now = clock_.Now();
+        c.closed_at.reset();
+        c.refusal_reason.clear();
+        StageRecord* stage = c.CurrentStage();
+        std::string detail = reason;
+        if (c.stage >= 1) {
+          c.status = std::string(case_status::kOpen);
+          stage->responded_at.reset();
+          AddDeadline(c, deadline_kind::kRespond,
+                      hours_.DueAt(now, StageRules(c.stage)->respond_days));
+          detail +=
+              "; " + stage->name + " response due " + FormatLondonIso(c.deadlines.back().due_at);
+        } else {
+          c.status = std::string(c.type == CaseType::kComplaint ? case_status::kPreFormal
+                                                                : case_status::kOpen);
+        }
+        h.push_back(Entry(actor, "reopened", detail));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Note(const std::string& ref, const std::string& text,
-                                    const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (text.empty()) return Refused(c, "the note is empty");
-    h.push_back(Entry(actor, "note", text));
-    return Status::Ok();
-  });
+                                    const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (text.empty()) return Refused(c, "the note is empty");
+        h.push_back(Entry(actor, "note", text));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Relabel(const std::string& ref, CaseType to,
@@ -627,17 +649,21 @@ Result<CaseRecord> CaseEngine::Relabel(const std::string& ref, CaseType to,
 }
 
 Result<CaseRecord> CaseEngine::CompleteAction(const std::string& ref, int64_t action_id,
-                                              const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    for (ActionRecord& a : c.actions) {
-      if (a.id != action_id) continue;
-      if (a.done_at) return Refused(c, "action " + std::to_string(action_id) + " is already done");
-      a.done_at = clock_.Now();
-      h.push_back(Entry(actor, "action_done", a.description));
-      return Status::Ok();
-    }
-    return Refused(c, "has no action " + std::to_string(action_id));
-  });
+                                              const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        for (ActionRecord& a : c.actions) {
+          if (a.id != action_id) continue;
+          if (a.done_at)
+            return Refused(c, "action " + std::to_string(action_id) + " is already done");
+          a.done_at = clock_.Now();
+          h.push_back(Entry(actor, "action_done", a.description));
+          return Status::Ok();
+        }
+        return Refused(c, "has no action " + std::to_string(action_id));
+      },
+      after);
 }
 
 }  // namespace complaints

@@ -61,16 +61,18 @@ class CaseEngine {
   // Records the acknowledgement (default: now); where the response clock starts at the
   // acknowledgement, the response deadline is recomputed from it.
   Result<CaseRecord> Acknowledge(const std::string& ref, const std::string& actor,
-                                 std::optional<Instant> at = std::nullopt);
+                                 std::optional<Instant> at = std::nullopt,
+                                 const Hook& after = nullptr);
   // Records every stage acknowledgement that was sent but not recorded (the process died
   // between the two, or recording failed), at the time it was sent. Returns the references.
   Result<std::vector<std::string>> RecordSentAcknowledgements(const std::string& actor);
   Result<CaseRecord> Define(const std::string& ref, const std::string& definition,
-                            const std::string& outcome_sought, const std::string& actor);
+                            const std::string& outcome_sought, const std::string& actor,
+                            const Hook& after = nullptr);
   // A handler, or a panel (several members). At stage 2 and later nobody who handled an earlier
   // stage may handle this one.
   Result<CaseRecord> Assign(const std::string& ref, const std::vector<std::string>& handlers,
-                            const std::string& actor);
+                            const std::string& actor, const Hook& after = nullptr);
   // Moves the response deadline by `working_days`, within the policy's cap for the stage.
   Result<CaseRecord> Extend(const std::string& ref, int working_days, const std::string& reason,
                             const std::string& actor, const Hook& after = nullptr);
@@ -92,11 +94,11 @@ class CaseEngine {
                             const std::string& detail, const std::string& actor,
                             const Hook& after = nullptr);
   Result<CaseRecord> Close(const std::string& ref, const std::string& note,
-                           const std::string& actor);
+                           const std::string& actor, const Hook& after = nullptr);
   Result<CaseRecord> Reopen(const std::string& ref, const std::string& reason,
-                            const std::string& actor);
-  Result<CaseRecord> Note(const std::string& ref, const std::string& text,
-                          const std::string& actor);
+                            const std::string& actor, const Hook& after = nullptr);
+  Result<CaseRecord> Note(const std::string& ref, const std::string& text, const std::string& actor,
+                          const Hook& after = nullptr);
   // A person corrects the classifier. Into a complaint: stage 1 opens with its clocks running
   // from when the message was received (the Code's start), which may already be overdue. Out of
   // a complaint (only before any stage response): the complaint's deadlines are superseded. The
@@ -106,7 +108,7 @@ class CaseEngine {
   Result<CaseRecord> Relabel(const std::string& ref, CaseType to, const std::string& reason,
                              const std::string& actor, const Hook& after = nullptr);
   Result<CaseRecord> CompleteAction(const std::string& ref, int64_t action_id,
-                                    const std::string& actor);
+                                    const std::string& actor, const Hook& after = nullptr);
 
  private:
   using Change = std::function<Status(CaseRecord&, std::vector<HistoryEntry>&)>;

@@ -26,6 +26,7 @@ constexpr Entry kCommands[] = {
     {"messages", RunMessagesCommand, "incoming mail as stored: what opened no case, and why"},
     {"parse", RunParseCommand, "what the MIME parser makes of message files"},
     {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},
+    {"staff", RunStaffCommand, "the workbench's staff accounts and API tokens"},
     {"templates", RunTemplatesCommand, "check the email templates, or show one with sample values"},
 };
 
