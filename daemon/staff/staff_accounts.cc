@@ -59,6 +59,10 @@ class Stmt {
   }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int Step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
+  // Ends the statement's read, so a write on this connection may follow: a read left open would
+  // pin an old snapshot, and the write would fail "database is locked" whenever another
+  // connection (the daemon) had written since, without waiting.
+  void Reset() { sqlite3_reset(stmt_); }
   std::string Text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : "";
@@ -325,17 +329,22 @@ Result<StaffAccounts::Login> StaffAccounts::LogIn(const std::string& username,
   const bool right = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
   std::lock_guard lock(mu_);
   if (!right) {
-    out.failed_logins = account.failed_logins + 1;
-    if (out.failed_logins >= policy_.lock_after) out.locked_until = now + policy_.lock_for;
-    Stmt s(db_, "UPDATE staff SET failed_logins = ?, locked_until = ? WHERE username = ?");
-    s.Bind(1, static_cast<int64_t>(out.failed_logins));
-    if (out.locked_until) {
-      s.Bind(2, Seconds(*out.locked_until));
-    } else {
-      s.BindNull(2);
-    }
+    // Counted in the store, so failures at the same moment from two requests all count.
+    Stmt s(db_,
+           "UPDATE staff SET failed_logins = failed_logins + 1, locked_until = CASE WHEN "
+           "failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE username = ? "
+           "RETURNING failed_logins, locked_until");
+    s.Bind(1, static_cast<int64_t>(policy_.lock_after));
+    s.Bind(2, Seconds(now + policy_.lock_for));
     s.Bind(3, username);
-    if (Status st = Done(s, "counting a failed login"); !st) return R(st);
+    if (s.Step() != SQLITE_ROW) {
+      return R::Error("staff accounts: counting a failed login: " + s.Error());
+    }
+    out.failed_logins = static_cast<int>(s.Int(0));
+    if (!s.IsNull(1) && out.failed_logins >= policy_.lock_after) {
+      out.locked_until = FromSeconds(s.Int(1));
+    }
+    s.Reset();
     out.why = out.locked_until ? "wrong password; account locked" : "wrong password";
     return out;
   }
@@ -402,6 +411,7 @@ Result<std::optional<StaffSession>> StaffAccounts::FindSession(const std::string
   session.csrf = s.Text(6);
   session.started = FromSeconds(s.Int(7));
   session.last_seen = FromSeconds(s.Int(8));
+  s.Reset();
   const bool expired =
       now - session.last_seen > policy_.session_idle || now - session.started > policy_.session_max;
   if (session.account.disabled || expired) {

@@ -114,9 +114,9 @@ std::string Cookie(const std::string& name, const std::string& value, const std:
 // Who has which case open: the collision view. Memory only, so it forgets on restart.
 class Presence {
  public:
-  void Seen(const std::string& ref, const std::string& who, Instant now) {
+  void Seen(const std::string& ref, const std::string& who, const std::string& name, Instant now) {
     std::lock_guard lock(mu_);
-    seen_[ref][who] = now;
+    seen_[ref][who] = {name.empty() ? who : name, now};
   }
   std::vector<std::string> Others(const std::string& ref, const std::string& me, Instant now) {
     std::lock_guard lock(mu_);
@@ -124,11 +124,11 @@ class Presence {
     auto it = seen_.find(ref);
     if (it == seen_.end()) return out;
     for (auto w = it->second.begin(); w != it->second.end();) {
-      if (now - w->second > kPresenceFor) {
+      if (now - w->second.second > kPresenceFor) {
         w = it->second.erase(w);
         continue;
       }
-      if (w->first != me) out.push_back(w->first);
+      if (w->first != me) out.push_back(w->second.first);
       ++w;
     }
     return out;
@@ -140,7 +140,8 @@ class Presence {
 
  private:
   std::mutex mu_;
-  std::map<std::string, std::map<std::string, Instant>> seen_;
+  // case reference -> username -> (full name, when last seen)
+  std::map<std::string, std::map<std::string, std::pair<std::string, Instant>>> seen_;
 };
 
 // One request's view of the store: its own connection, engine and mailer (none is thread-safe).
@@ -562,7 +563,7 @@ struct WebServer::Impl {
 
   Reply CasePage(const Call& call, Desk& d, const Viewer& viewer, const std::string& ref,
                  const std::string& error = "", int status = 200) {
-    presence.Seen(ref, viewer.username, Now());
+    presence.Seen(ref, viewer.username, viewer.name, Now());
     Result<web::CaseView> loaded = LoadCase(d, ref, viewer);
     if (!loaded) return Html(web::MessagePage(&viewer, "Case not found", loaded.error()), 404);
     web::CaseView v = std::move(loaded).value();
