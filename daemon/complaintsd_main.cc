@@ -211,7 +211,10 @@ class Complaintsd : public Poco::Util::ServerApplication {
       return EXIT_CONFIG;
     }
     Log("started: " + first.path + ", health on " + first.http_listen +
-        (workbench.value() ? ", workbench on " + first.web.listen : ", workbench off"));
+        (workbench.value()
+             ? ", workbench on " + first.web.listen.substr(0, first.web.listen.rfind(':') + 1) +
+                   std::to_string(workbench.value()->port())
+             : ", workbench off (web.listen is empty)"));
     sd_notify(0, "READY=1");
     CoverLongestStep(first);
     while (!g_stop) {
