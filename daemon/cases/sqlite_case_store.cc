@@ -954,57 +954,67 @@ namespace {
 
 // The filters as bound values (NULL: no filter); a search term is matched as a substring of the
 // reference, the resident's name, email or address (postcodes with or without their space).
-constexpr const char* kCaseFilter =
-    " FROM cases c WHERE (?1 IS NULL OR c.status = ?1) AND (?2 OR c.status NOT IN ('closed', "
-    "'refused')) AND (?4 IS NULL OR c.type = ?4) AND (?5 IS NULL OR c.stage = ?5) AND (?6 IS NULL "
-    "OR EXISTS (SELECT 1 FROM stages s WHERE s.case_id = c.id AND s.number = c.stage AND "
-    "(s.handler = ?6 OR EXISTS (SELECT 1 FROM json_each(s.panel) WHERE value = ?6)))) AND (?7 IS "
-    "NULL OR EXISTS (SELECT 1 FROM json_each(c.flags) WHERE value = ?7 OR value LIKE ?7 || ':%')) "
-    "AND (?8 IS NULL OR instr(lower(c.reference), ?8) > 0 OR EXISTS (SELECT 1 FROM contacts p "
-    "WHERE p.id IN (c.contact_id, c.representative_id) AND (instr(lower(p.name), ?8) > 0 OR "
-    "instr(replace(lower(p.address), ' ', ''), replace(?8, ' ', '')) > 0 OR EXISTS (SELECT 1 FROM "
-    "contact_emails e WHERE e.contact_id = p.id AND instr(lower(e.email), ?8) > 0)))) AND (?10 = 0 "
-    "OR c.needs_review = 1)";
+// The SELECT of a case query, `columns` after SELECT: only the conditions the query sets, so that
+// the plain queue (open cases by next due date) is exactly the partial index cases_queue's
+// condition and reads 50 rows, not every case. Values are bound (?1 .. ?6), never spliced in.
+std::string CaseSelect(const std::string& columns, const CaseQuery& query) {
+  std::string with;
+  std::string sql = "SELECT " + columns + " FROM cases c WHERE 1";
+  if (query.status) {
+    sql += " AND c.status = ?1";
+  } else if (!query.include_closed) {
+    sql += " AND c.status NOT IN ('closed', 'refused')";
+  }
+  if (query.type) sql += " AND c.type = ?2";
+  if (query.stage) sql += " AND c.stage = ?3";
+  if (query.handler) {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM stages s WHERE s.case_id = c.id AND s.number = c.stage AND "
+        "(s.handler = ?4 OR EXISTS (SELECT 1 FROM json_each(s.panel) WHERE value = ?4)))";
+  }
+  if (query.flag) {
+    sql +=
+        " AND instr(c.flags, ?5) > 0 AND EXISTS (SELECT 1 FROM json_each(c.flags) WHERE value = "
+        "?5 OR value LIKE ?5 || ':%')";  // instr first: most cases carry no flag at all
+  }
+  if (query.search) {
+    // The people who match are found once (not once per case), then their cases.
+    with =
+        "WITH matching AS (SELECT p.id FROM contacts p WHERE instr(lower(p.name), ?6) > 0 OR "
+        "instr(replace(lower(p.address), ' ', ''), replace(?6, ' ', '')) > 0 UNION SELECT "
+        "e.contact_id FROM contact_emails e WHERE instr(lower(e.email), ?6) > 0) ";
+    sql +=
+        " AND (instr(lower(c.reference), ?6) > 0 OR c.contact_id IN matching OR "
+        "c.representative_id IN matching)";
+  }
+  if (query.needs_review) sql += " AND c.needs_review = 1";
+  return with + sql;
+}
 
 void BindCaseQuery(Statement& s, const CaseQuery& query) {
-  if (query.status) {
-    s.Bind(1, *query.status);
-  } else {
-    s.Bind(1, std::optional<int64_t>());
-  }
-  s.Bind(2, int64_t{query.include_closed || query.status ? 1 : 0});
-  auto text = [&](int i, const std::optional<std::string>& v) {
-    if (v) {
-      s.Bind(i, *v);
-    } else {
-      s.Bind(i, std::optional<int64_t>());
-    }
-  };
-  text(4, query.type ? std::optional<std::string>(std::string(CaseTypeName(*query.type)))
-                     : std::nullopt);
-  s.Bind(5, query.stage ? std::optional<int64_t>(*query.stage) : std::optional<int64_t>());
-  text(6, query.handler);
-  text(7, query.flag);
-  std::optional<std::string> search;
+  if (query.status) s.Bind(1, *query.status);
+  if (query.type) s.Bind(2, std::string(CaseTypeName(*query.type)));
+  if (query.stage) s.Bind(3, int64_t{*query.stage});
+  if (query.handler) s.Bind(4, *query.handler);
+  if (query.flag) s.Bind(5, *query.flag);
   if (query.search) {
-    search = *query.search;
-    for (char& ch : *search) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string search = *query.search;
+    for (char& ch : search) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    s.Bind(6, search);
   }
-  text(8, search);
-  s.Bind(10, int64_t{query.needs_review ? 1 : 0});
 }
 
 }  // namespace
 
 Result<std::vector<CaseRecord>> SqliteCaseStore::ListCases(const CaseQuery& query) {
   using R = Result<std::vector<CaseRecord>>;
-  std::string sql = std::string("SELECT ") + kCaseColumns + std::string(kCaseFilter) +
-                    (query.order == CaseQuery::Order::kNextDue
-                         ? " ORDER BY c.next_due_at, c.id LIMIT ?3 OFFSET ?9"
-                         : " ORDER BY c.received_at, c.id LIMIT ?3 OFFSET ?9");
+  std::string sql =
+      CaseSelect(kCaseColumns, query) + (query.order == CaseQuery::Order::kNextDue
+                                             ? " ORDER BY c.next_due_at, c.id LIMIT ?7 OFFSET ?8"
+                                             : " ORDER BY c.received_at, c.id LIMIT ?7 OFFSET ?8");
   Statement s(impl_->db, sql.c_str());
   BindCaseQuery(s, query);
-  s.Bind(3, int64_t{query.limit}).Bind(9, int64_t{query.offset});
+  s.Bind(7, int64_t{query.limit}).Bind(8, int64_t{query.offset});
   std::vector<CaseRecord> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
@@ -1018,7 +1028,7 @@ Result<std::vector<CaseRecord>> SqliteCaseStore::ListCases(const CaseQuery& quer
 }
 
 Result<long> SqliteCaseStore::CountCases(const CaseQuery& query) {
-  Statement s(impl_->db, (std::string("SELECT count(*)") + kCaseFilter).c_str());
+  Statement s(impl_->db, CaseSelect("count(*)", query).c_str());
   BindCaseQuery(s, query);
   if (s.Step() != SQLITE_ROW) return Result<long>::Error(s.error());
   return static_cast<long>(s.Int(0));

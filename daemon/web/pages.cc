@@ -259,9 +259,9 @@ std::string HomePage(const Viewer& viewer, const HomeView& v, Instant now,
   };
   std::string body = "<h1 class=\"govuk-heading-l\">Good day, " + Escape(viewer.name) +
                      "</h1><div class=\"app-stats govuk-!-margin-bottom-6\">" +
-                     stat("#breached", v.breached.size(), "breached") +
-                     stat("#due-today", v.due_today.size(), "due today") +
-                     stat("#due-next", v.due_next.size(), "due next working day") +
+                     stat("#breached", v.breached.size() + v.more_breached, "breached") +
+                     stat("#due-today", v.due_today.size() + v.more_today, "due today") +
+                     stat("#due-next", v.due_next.size() + v.more_next, "due next working day") +
                      stat("/triage", v.triage.size(), "to triage") +
                      stat("#flagged", v.flagged.size(), "flagged for review") + "</div>";
   if (v.quarantined || v.held_spam) {
@@ -269,10 +269,19 @@ std::string HomePage(const Viewer& viewer, const HomeView& v, Instant now,
             " message(s) in quarantine and " + std::to_string(v.held_spam) +
             " held as suspected spam: see <code>complaintsctl messages</code>.</div>";
   }
-  body += "<div id=\"breached\">" + CaseTable(v.breached, now, hours, "Breached") + "</div>";
-  body += "<div id=\"due-today\">" + CaseTable(v.due_today, now, hours, "Due today") + "</div>";
+  auto more = [](long n) {
+    return n == 0 ? std::string()
+                  : "<p class=\"govuk-body\">And " + std::to_string(n) +
+                        " more: <a class=\"govuk-link\" href=\"/cases\">the queue</a> lists them "
+                        "all by due date.</p>";
+  };
+  body += "<div id=\"breached\">" + CaseTable(v.breached, now, hours, "Breached") +
+          more(v.more_breached) + "</div>";
+  body += "<div id=\"due-today\">" + CaseTable(v.due_today, now, hours, "Due today") +
+          more(v.more_today) + "</div>";
   body += "<div id=\"due-next\">" +
-          CaseTable(v.due_next, now, hours, "Due on the next working day") + "</div>";
+          CaseTable(v.due_next, now, hours, "Due on the next working day") + more(v.more_next) +
+          "</div>";
   body += "<div id=\"triage\">" + CaseTable(v.triage, now, hours, "Triage") + "</div>";
   body +=
       "<div id=\"flagged\">" + CaseTable(v.flagged, now, hours, "Flagged for review") + "</div>";

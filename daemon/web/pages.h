@@ -52,6 +52,8 @@ struct CaseView {
 
 struct HomeView {
   std::vector<CaseRow> breached, due_today, due_next, triage, flagged;
+  // Cases past the first rows of each deadline list (counted, not listed: the queue has them).
+  long more_breached = 0, more_today = 0, more_next = 0;
   long quarantined = 0, held_spam = 0;
 };
 

@@ -401,17 +401,19 @@ struct WebServer::Impl {
     if (due) {
       for (const WatchedDeadline& w : *due) {
         if (!seen.insert(w.reference).second) continue;
+        const bool breached = w.due_at < now;
+        const bool today_due = !breached && deps.hours->ReceiptDay(w.due_at) <= today;
+        std::vector<web::CaseRow>& list = breached    ? v.breached
+                                          : today_due ? v.due_today
+                                                      : v.due_next;
+        if (list.size() >= static_cast<size_t>(kPageSize)) {  // counted only
+          ++(breached ? v.more_breached : today_due ? v.more_today : v.more_next);
+          continue;
+        }
         Result<CaseRecord> c = d.store->FindCase(w.reference);
         if (!c) continue;
-        web::CaseRow row{*c, ResidentName(*d.store, *c),
-                         presence.Others(c->reference, viewer.username, now)};
-        if (w.due_at < now) {
-          v.breached.push_back(row);
-        } else if (deps.hours->ReceiptDay(w.due_at) <= today) {
-          v.due_today.push_back(row);
-        } else {
-          v.due_next.push_back(row);
-        }
+        list.push_back(
+            {*c, ResidentName(*d.store, *c), presence.Others(c->reference, viewer.username, now)});
       }
     }
     CaseQuery triage;
