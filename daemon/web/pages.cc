@@ -31,8 +31,10 @@ std::string Words(std::string_view name) {
 
 // The deadline's urgency as a coloured tag with words (colour is never the only signal).
 std::string DueTag(const Deadline& d, Instant now, const BusinessHours& hours) {
-  const auto today = hours.ReceiptDay(now);
-  const auto due_day = hours.ReceiptDay(d.due_at);
+  // Calendar days in London: a deadline falls at close of business, which ReceiptDay would count
+  // as the next working day.
+  const auto today = ToLondon(now).day;
+  const auto due_day = ToLondon(d.due_at).day;
   const auto next_day = hours.calendar().NextWorkingDay(today);
   std::string tag, words;
   if (d.due_at < now) {

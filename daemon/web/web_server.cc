@@ -174,6 +174,19 @@ struct Call {
   }
 };
 
+// govuk-frontend's stylesheet without its @font-face rules: the workbench uses Arial (GOV.UK's
+// typeface is for GOV.UK alone), and the rules would only make browsers report fonts the
+// Content-Security-Policy refuses.
+std::string WithoutFontFaces(std::string css) {
+  for (size_t at = css.find("@font-face"); at != std::string::npos;
+       at = css.find("@font-face", at)) {
+    const size_t end = css.find('}', at);
+    if (end == std::string::npos) break;
+    css.erase(at, end + 1 - at);
+  }
+  return css;
+}
+
 std::vector<std::string> Split(const std::string& path) {
   std::vector<std::string> out;
   std::string part;
@@ -354,6 +367,7 @@ struct WebServer::Impl {
     std::ostringstream bytes;
     bytes << in.rdbuf();
     r.body = bytes.str();
+    if (parts[1] == "govuk-frontend.min.css") r.body = WithoutFontFaces(std::move(r.body));
     r.content_type = "text/css; charset=utf-8";
     r.cacheable = true;
     return r;
@@ -393,7 +407,7 @@ struct WebServer::Impl {
   Reply Home(Desk& d, const Viewer& viewer) {
     web::HomeView v;
     const Instant now = Now();
-    const auto today = deps.hours->ReceiptDay(now);
+    const auto today = ToLondon(now).day;  // the calendar day (ReceiptDay moves 17:00 on)
     const auto next = deps.hours->calendar().NextWorkingDay(today);
     Result<std::vector<WatchedDeadline>> due =
         d.store->OpenDeadlines(deps.hours->CloseOfBusiness(next), 500);
@@ -402,7 +416,7 @@ struct WebServer::Impl {
       for (const WatchedDeadline& w : *due) {
         if (!seen.insert(w.reference).second) continue;
         const bool breached = w.due_at < now;
-        const bool today_due = !breached && deps.hours->ReceiptDay(w.due_at) <= today;
+        const bool today_due = !breached && ToLondon(w.due_at).day <= today;
         std::vector<web::CaseRow>& list = breached    ? v.breached
                                           : today_due ? v.due_today
                                                       : v.due_next;
