@@ -264,6 +264,7 @@ int main(int argc, char** argv) {
   const Figures queue = time_path("/cases");
   const Figures queue_page = time_path("/cases?page=100");
   const Figures search = time_path("/cases?q=resident4242%40example.org");
+  const Figures by_name = time_path("/cases?q=resident+4242");
   const Figures home = time_path("/");
   const auto [rss, hwm] = Memory(daemon);
 
@@ -299,6 +300,8 @@ int main(int argc, char** argv) {
               queue_page.p95);
   std::printf("%-52s %10.2f %10.2f\n", "workbench GET /cases?q=EMAIL (search)", search.median,
               search.p95);
+  std::printf("%-52s %10.2f %10.2f\n", "workbench GET /cases?q=NAME (search, part of a name)",
+              by_name.median, by_name.p95);
   std::printf("%-52s %10.2f %10.2f\n", "workbench GET / (home: due, breached, triage)", home.median,
               home.p95);
   std::printf("%-52s %10.2f %10.2f\n",

@@ -977,7 +977,12 @@ std::string CaseSelect(const std::string& columns, const CaseQuery& query) {
         " AND instr(c.flags, ?5) > 0 AND EXISTS (SELECT 1 FROM json_each(c.flags) WHERE value = "
         "?5 OR value LIKE ?5 || ':%')";  // instr first: most cases carry no flag at all
   }
-  if (query.search) {
+  if (query.search && query.search->find('@') != std::string::npos &&
+      query.search->find(' ') == std::string::npos) {
+    // A whole email address: that person, through the index on addresses.
+    with = "WITH matching AS (SELECT e.contact_id AS id FROM contact_emails e WHERE e.email = ?6) ";
+    sql += " AND (c.contact_id IN matching OR c.representative_id IN matching)";
+  } else if (query.search) {
     // The people who match are found once (not once per case), then their cases.
     with =
         "WITH matching AS (SELECT p.id FROM contacts p WHERE instr(lower(p.name), ?6) > 0 OR "
