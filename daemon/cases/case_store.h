@@ -95,6 +95,11 @@ struct OutboxItem {
   std::optional<Instant> sent_at;
 };
 
+struct FailedMail {
+  OutboxItem item;
+  std::string reference;
+};
+
 // An open deadline the watcher looks at, with what has been done about it.
 struct WatchedDeadline {
   int64_t id = 0;
@@ -214,6 +219,8 @@ class CaseStore {
   // Outbox items due at `now`, oldest first.
   virtual Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) = 0;
   virtual Result<std::vector<OutboxItem>> OutboxFor(int64_t case_id) = 0;
+  // Mail that failed for good, newest first, with its case's reference ("" for none): for staff.
+  virtual Result<std::vector<FailedMail>> FailedOutgoing(int limit) = 0;
   virtual Status MarkSent(int64_t item_id, Instant at) = 0;
   // A failed attempt: retried at `next_attempt_at`, or failed for good when `permanent`.
   virtual Status MarkAttemptFailed(int64_t item_id, const std::string& error,

@@ -200,6 +200,8 @@ UPDATE cases SET next_due_at = coalesce((SELECT min(d.due_at) FROM deadlines d
   WHERE d.case_id = cases.id AND d.met_at IS NULL AND d.superseded_at IS NULL
   AND d.kind IN ('acknowledge', 'respond', 'pre_formal_resolve')), 253402300799);
 CREATE INDEX cases_queue ON cases(next_due_at, id) WHERE status NOT IN ('closed', 'refused');
+CREATE INDEX cases_by_contact ON cases(contact_id);
+CREATE INDEX outbox_failed ON outbox(id) WHERE state = 'failed';
 )sql",
 };
 
@@ -1273,6 +1275,21 @@ Result<std::vector<OutboxItem>> SqliteCaseStore::OutboxFor(int64_t case_id) {
   std::vector<OutboxItem> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(OutboxFromRow(s));
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
+Result<std::vector<FailedMail>> SqliteCaseStore::FailedOutgoing(int limit) {
+  using R = Result<std::vector<FailedMail>>;
+  const std::string sql = std::string("SELECT ") + kOutboxColumns +
+                          ", (SELECT reference FROM cases WHERE cases.id = outbox.case_id) FROM "
+                          "outbox INDEXED BY outbox_failed WHERE state = 'failed' ORDER BY id DESC "
+                          "LIMIT ?1";
+  Statement s(impl_->db, sql.c_str());
+  s.Bind(1, int64_t{limit});
+  std::vector<FailedMail> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back({OutboxFromRow(s), s.Text(13)});
   if (rc != SQLITE_DONE) return R::Error(s.error());
   return out;
 }

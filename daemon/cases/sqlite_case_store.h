@@ -38,6 +38,7 @@ class SqliteCaseStore : public CaseStore {
   Result<std::vector<WatchedDeadline>> OpenDeadlines(Instant until, int limit) override;
   Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) override;
   Result<std::vector<OutboxItem>> OutboxFor(int64_t case_id) override;
+  Result<std::vector<FailedMail>> FailedOutgoing(int limit) override;
   Status MarkSent(int64_t item_id, Instant at) override;
   Status MarkAttemptFailed(int64_t item_id, const std::string& error, Instant next_attempt_at,
                            bool permanent) override;

@@ -265,7 +265,8 @@ std::string HomePage(const Viewer& viewer, const HomeView& v, Instant now,
                      stat("#due-today", v.due_today.size() + v.more_today, "due today") +
                      stat("#due-next", v.due_next.size() + v.more_next, "due next working day") +
                      stat("/triage", v.triage.size(), "to triage") +
-                     stat("#flagged", v.flagged.size(), "flagged for review") + "</div>";
+                     stat("#flagged", v.flagged.size(), "flagged for review") +
+                     stat("#failed-mail", v.failed_mail.size(), "mail not sent") + "</div>";
   if (v.quarantined || v.held_spam) {
     body += "<div class=\"govuk-inset-text\">" + std::to_string(v.quarantined) +
             " message(s) in quarantine and " + std::to_string(v.held_spam) +
@@ -287,6 +288,32 @@ std::string HomePage(const Viewer& viewer, const HomeView& v, Instant now,
   body += "<div id=\"triage\">" + CaseTable(v.triage, now, hours, "Triage") + "</div>";
   body +=
       "<div id=\"flagged\">" + CaseTable(v.flagged, now, hours, "Flagged for review") + "</div>";
+  body += "<div id=\"failed-mail\"><h2 class=\"govuk-heading-m\">Mail that could not be sent</h2>";
+  if (v.failed_mail.empty()) {
+    body += "<p class=\"govuk-body\">None.</p>";
+  } else {
+    body +=
+        "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr "
+        "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Case</th><th "
+        "scope=\"col\" class=\"govuk-table__header\">What</th><th scope=\"col\" "
+        "class=\"govuk-table__header\">To</th><th scope=\"col\" "
+        "class=\"govuk-table__header\">Why it failed</th></tr></thead><tbody "
+        "class=\"govuk-table__body\">";
+    for (const FailedMail& f : v.failed_mail) {
+      std::string to;
+      for (const std::string& r : f.item.recipients) to += (to.empty() ? "" : ", ") + r;
+      body += "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">" +
+              (f.reference.empty()
+                   ? std::string("(none)")
+                   : "<a class=\"govuk-link\" href=\"/cases/" + Attr(UrlEncode(f.reference)) +
+                         "\">" + Escape(f.reference) + "</a>") +
+              "</td><td class=\"govuk-table__cell\">" + Escape(Words(f.item.kind)) +
+              "</td><td class=\"govuk-table__cell\">" + Escape(to) +
+              "</td><td class=\"govuk-table__cell\">" + Escape(f.item.last_error) + "</td></tr>";
+    }
+    body += "</tbody></table>";
+  }
+  body += "</div>";
   return Page("Home", &viewer, "home", body);
 }
 

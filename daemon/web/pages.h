@@ -55,6 +55,7 @@ struct HomeView {
   // Cases past the first rows of each deadline list (counted, not listed: the queue has them).
   long more_breached = 0, more_today = 0, more_next = 0;
   long quarantined = 0, held_spam = 0;
+  std::vector<FailedMail> failed_mail;  // outgoing mail that failed for good
 };
 
 std::string LoginPage(const std::string& error, const std::string& form_token,

@@ -449,6 +449,7 @@ struct WebServer::Impl {
     if (auto q = d.store->ListMessages(held)) v.quarantined = static_cast<long>(q->size());
     held.states = {"spam"};
     if (auto q = d.store->ListMessages(held)) v.held_spam = static_cast<long>(q->size());
+    if (auto failed = d.store->FailedOutgoing(kPageSize)) v.failed_mail = std::move(failed).value();
     return Html(web::HomePage(viewer, v, now, *deps.hours));
   }
 
