@@ -109,6 +109,16 @@ class CaseEngine {
                              const std::string& actor, const Hook& after = nullptr);
   Result<CaseRecord> CompleteAction(const std::string& ref, int64_t action_id,
                                     const std::string& actor, const Hook& after = nullptr);
+  // The resident withdraws the complaint (or other case): its clocks stop (open deadlines are
+  // superseded), the reason is kept, and it counts as received but not responded to.
+  Result<CaseRecord> Withdraw(const std::string& ref, const std::string& reason,
+                              const std::string& actor, const Hook& after = nullptr);
+
+  // Staff record an action when it happened (a call made yesterday, a letter posted last week):
+  // the operations that follow are dated `at` (none: now) until it is set again, and their
+  // history keeps both when it happened and when it was recorded. Refused in the future; each
+  // operation also refuses a time before the case's latest event.
+  Status SetActingAt(std::optional<Instant> at);
 
  private:
   using Change = std::function<Status(CaseRecord&, std::vector<HistoryEntry>&)>;
@@ -116,6 +126,8 @@ class CaseEngine {
                             const Hook& after = nullptr);
   HistoryEntry Entry(const std::string& actor, const std::string& action,
                      const std::string& detail) const;
+  // When the operation in hand happened: SetActingAt's time, or now.
+  Instant When() const { return acting_at_.value_or(clock_.Now()); }
   const StagePolicy* StageRules(int number) const;
   void OpenStage(CaseRecord& c, int number, Instant start) const;
   void AddDeadline(CaseRecord& c, std::string_view kind, Instant due) const;
@@ -126,6 +138,7 @@ class CaseEngine {
   Policy policy_;
   BusinessHours hours_;
   const Clock& clock_;
+  std::optional<Instant> acting_at_;
 };
 
 }  // namespace complaints

@@ -131,6 +131,8 @@ class StoreTransaction {
   // existing child rows and inserts new ones (id 0); bumps record.version.
   virtual Status UpdateCase(CaseRecord& record) = 0;
   virtual Status AppendHistory(int64_t case_id, const HistoryEntry& entry) = 0;
+  // When the case's latest recorded event happened (none for a case without history).
+  virtual Result<std::optional<Instant>> LatestEventAt(int64_t case_id) = 0;
   // Keeps a document on a case; assigns document.id.
   virtual Status AddDocument(CaseDocument& document) = 0;
 

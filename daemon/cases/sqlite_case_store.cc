@@ -199,9 +199,10 @@ ALTER TABLE cases ADD COLUMN next_due_at INTEGER NOT NULL DEFAULT 253402300799;
 UPDATE cases SET next_due_at = coalesce((SELECT min(d.due_at) FROM deadlines d
   WHERE d.case_id = cases.id AND d.met_at IS NULL AND d.superseded_at IS NULL
   AND d.kind IN ('acknowledge', 'respond', 'pre_formal_resolve')), 253402300799);
-CREATE INDEX cases_queue ON cases(next_due_at, id) WHERE status NOT IN ('closed', 'refused');
+CREATE INDEX cases_queue ON cases(next_due_at, id) WHERE status NOT IN ('closed', 'refused', 'withdrawn');
 CREATE INDEX cases_by_contact ON cases(contact_id);
 CREATE INDEX outbox_failed ON outbox(id) WHERE state = 'failed';
+ALTER TABLE history ADD COLUMN recorded_at INTEGER;
 )sql",
 };
 
@@ -860,10 +861,22 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
 
   Status AppendHistory(int64_t case_id, const HistoryEntry& e) override {
     Statement s(db,
-                "INSERT INTO history(case_id, at, actor, action, detail) "
-                "VALUES(?1, ?2, ?3, ?4, ?5)");
+                "INSERT INTO history(case_id, at, actor, action, detail, recorded_at) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
     s.Bind(1, case_id).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.detail);
+    if (e.recorded_at) {
+      s.Bind(6, *e.recorded_at);
+    } else {
+      s.Bind(6, std::optional<int64_t>());
+    }
     return s.Run();
+  }
+  Result<std::optional<Instant>> LatestEventAt(int64_t case_id) override {
+    Statement s(db, "SELECT max(at) FROM history WHERE case_id = ?1");
+    s.Bind(1, case_id);
+    if (s.Step() != SQLITE_ROW) return Result<std::optional<Instant>>::Error(s.error());
+    if (s.IsNull(0)) return std::optional<Instant>();
+    return std::optional<Instant>(s.At(0));
   }
 };
 
@@ -965,7 +978,7 @@ std::string CaseSelect(const std::string& columns, const CaseQuery& query) {
   if (query.status) {
     sql += " AND c.status = ?1";
   } else if (!query.include_closed) {
-    sql += " AND c.status NOT IN ('closed', 'refused')";
+    sql += " AND c.status NOT IN ('closed', 'refused', 'withdrawn')";
   }
   if (query.type) sql += " AND c.type = ?2";
   if (query.stage) sql += " AND c.stage = ?3";
@@ -1044,11 +1057,15 @@ Result<long> SqliteCaseStore::CountCases(const CaseQuery& query) {
 Result<std::vector<HistoryEntry>> SqliteCaseStore::History(int64_t case_id) {
   using R = Result<std::vector<HistoryEntry>>;
   Statement s(impl_->db,
-              "SELECT at, actor, action, detail FROM history WHERE case_id = ?1 ORDER BY id");
+              "SELECT at, actor, action, detail, recorded_at FROM history WHERE case_id = ?1 "
+              "ORDER BY id");
   s.Bind(1, case_id);
   std::vector<HistoryEntry> out;
   int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out.push_back({s.At(0), s.Text(1), s.Text(2), s.Text(3)});
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    out.push_back({s.At(0), s.Text(1), s.Text(2), s.Text(3),
+                   s.IsNull(4) ? std::nullopt : std::optional<Instant>(s.At(4))});
+  }
   if (rc != SQLITE_DONE) return R::Error(s.error());
   return out;
 }

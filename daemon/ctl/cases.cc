@@ -47,7 +47,10 @@ constexpr const char* kUsage =
     "  relabel REF --label TYPE --reason TEXT   correct the classifier (kept as training data);\n"
     "          on a triage case, also confirm (the same label) and send the letter it calls for\n"
     "  action-done REF ID\n"
+    "  withdraw REF --reason TEXT   the resident withdrew it: its clocks stop\n"
     "  document REF ID (--out FILE | --text)   a kept document (a scanned letter) or its text\n"
+    "every action but list, show and document takes --at ISO: when it happened (a call made\n"
+    "yesterday), not in the future nor before the case's latest event; the history keeps both\n"
     "types: complaint comment compliment service_request asb; "
     "channels: email letter phone visit web\n";
 
@@ -89,7 +92,9 @@ void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
     out << (a.done_at ? ", done" : ", outstanding") << "\n";
   }
   for (const HistoryEntry& h : history) {
-    out << FormatLondonIso(h.at) << "  " << h.actor << "  " << h.action << "  " << h.detail << "\n";
+    out << FormatLondonIso(h.at) << "  " << h.actor << "  " << h.action << "  " << h.detail;
+    if (h.recorded_at) out << "  (recorded " << FormatLondonIso(*h.recorded_at) << ")";
+    out << "\n";
   }
 }
 
@@ -116,23 +121,24 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
         {"open",
          with({"type", "channel", "name", "email", "phone", "address", "tenancy", "vulnerabilities",
                "adjustments", "restrictions", "summary", "received", "stage", "representative-name",
-               "representative-email", "representative-phone"},
+               "representative-email", "representative-phone", "at"},
               {"pre-formal", "json"})},
         {"list", with({"status"}, {"json", "all", "triage"})},
         {"show", with({}, {"json"})},
         {"ack", with({"at"})},
-        {"define", with({"definition", "outcome-sought"})},
-        {"assign", with({"handler"})},
-        {"extend", with({"working-days", "reason"})},
-        {"respond", with({"outcome", "financial", "action", "summary"}, {"apology"})},
+        {"define", with({"definition", "outcome-sought", "at"})},
+        {"assign", with({"handler", "at"})},
+        {"extend", with({"working-days", "reason", "at"})},
+        {"respond", with({"outcome", "financial", "action", "summary", "at"}, {"apology"})},
         {"escalate", with({"at"}, {"accept-late"})},
-        {"resolve", with({"summary"})},
-        {"refuse", with({"reason", "detail"})},
-        {"close", with({"note"})},
-        {"reopen", with({"reason"})},
-        {"note", with({"text"})},
-        {"relabel", with({"label", "reason"})},
-        {"action-done", with({})},
+        {"resolve", with({"summary", "at"})},
+        {"refuse", with({"reason", "detail", "at"})},
+        {"close", with({"note", "at"})},
+        {"reopen", with({"reason", "at"})},
+        {"note", with({"text", "at"})},
+        {"relabel", with({"label", "reason", "at"})},
+        {"withdraw", with({"reason", "at"})},
+        {"action-done", with({"at"})},
         {"document", with({"out"}, {"text"})},
     };
   }();

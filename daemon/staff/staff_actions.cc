@@ -125,6 +125,19 @@ CaseEngine::Hook Guarded(std::optional<SeenCase> seen, CaseEngine::Hook then) {
   };
 }
 
+// Dates the engine's operations at `--at` for one action, and back to now afterwards.
+class ActingAt {
+ public:
+  explicit ActingAt(CaseEngine& engine) : engine_(engine) {}
+  ~ActingAt() { (void)engine_.SetActingAt(std::nullopt); }
+  ActingAt(const ActingAt&) = delete;
+  ActingAt& operator=(const ActingAt&) = delete;
+  Status Set(std::optional<Instant> at) { return engine_.SetActingAt(at); }
+
+ private:
+  CaseEngine& engine_;
+};
+
 R Dispatch(StaffDesk& desk, const std::string& verb, const std::string& ref,
            const ActionFields& fields, const std::string& actor, std::optional<SeenCase> seen) {
   CaseEngine& engine = desk.engine;
@@ -198,6 +211,11 @@ R Dispatch(StaffDesk& desk, const std::string& verb, const std::string& ref,
     if (!text) return R(text.status());
     return engine.Note(ref, *text, actor, guard());
   }
+  if (verb == "withdraw") {
+    Result<std::string> reason = need("reason");
+    if (!reason) return R(reason.status());
+    return engine.Withdraw(ref, *reason, actor, guard());
+  }
   if (verb == "action-done") {
     Result<std::string> id_text = need("id");
     if (!id_text) return R(id_text.status());
@@ -258,8 +276,8 @@ std::vector<std::string> ActionFields::GetAll(const std::string& name) const {
 
 const std::vector<std::string>& StaffVerbs() {
   static const std::vector<std::string> verbs = {
-      "ack",    "define", "assign", "extend", "respond", "escalate",   "resolve",
-      "refuse", "close",  "reopen", "note",   "relabel", "action-done"};
+      "ack",    "define", "assign", "extend", "respond", "escalate", "resolve",
+      "refuse", "close",  "reopen", "note",   "relabel", "withdraw", "action-done"};
   return verbs;
 }
 
@@ -271,6 +289,10 @@ Result<CaseRecord> RunStaffAction(StaffDesk& desk, const std::string& verb, cons
     if (!now) return now;
     if (now->version != seen->version) return R::Error(WhatChanged(desk.store, *now, *seen));
   }
+  Result<std::optional<Instant>> at = OptionalInstant(fields, "at");
+  if (!at) return R(at.status());
+  ActingAt acting(desk.engine);
+  if (Status s = acting.Set(*at); !s) return R(s);
   return Dispatch(desk, verb, ref, fields, actor, seen);
 }
 
@@ -319,6 +341,10 @@ Result<CaseRecord> OpenStaffCase(StaffDesk& desk, const ActionFields& fields,
                                  const std::string& actor) {
   Result<OpenRequest> request = ReadOpenRequest(fields);
   if (!request) return R(request.status());
+  Result<std::optional<Instant>> at = OptionalInstant(fields, "at");
+  if (!at) return R(at.status());
+  ActingAt acting(desk.engine);
+  if (Status s = acting.Set(*at); !s) return R(s);
   return desk.engine.Open(*request, actor);
 }
 

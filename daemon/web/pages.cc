@@ -223,6 +223,10 @@ std::string ActionForm(const Viewer& viewer, const CaseView& view, const std::st
          CsrfField(viewer) + "<input type=\"hidden\" name=\"version\" value=\"" +
          std::to_string(view.c.version) + "\"><input type=\"hidden\" name=\"seen\" value=\"" +
          std::to_string(view.history.size()) + "\">" + fields +
+         (fields.find("name=\"at\"") == std::string::npos
+              ? Input("at", "When it happened (leave blank for now)", "", "datetime-local", "",
+                      prefix)
+              : std::string()) +
          "<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\" id=\"" +
          Attr(prefix) + "submit\">" + Escape(button) + "</button></form></div></details>";
 }
@@ -580,6 +584,9 @@ std::string CasePage(const Viewer& viewer, const CaseView& v, const Policy& poli
       ActionForm(viewer, v, "reopen", "Reopen", TextArea("reason", "Reason", "reopen-"), "Reopen");
   body += ActionForm(viewer, v, "note", "Add a note", TextArea("text", "Note", "note-"),
                      "Add the note");
+  body += ActionForm(viewer, v, "withdraw", "The resident withdrew it",
+                     TextArea("reason", "What the resident said", "withdraw-"),
+                     "Record the withdrawal");
   if (!IsInTriage(c)) {
     body += ActionForm(
         viewer, v, "relabel", "Correct the label",

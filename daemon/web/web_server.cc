@@ -774,10 +774,13 @@ struct WebServer::Impl {
       nlohmann::json history = nlohmann::json::array();
       if (auto h = d->store->History(c->id)) {
         for (const HistoryEntry& e : *h) {
-          history.push_back({{"at", FormatLondonIso(e.at)},
-                             {"actor", e.actor},
-                             {"action", e.action},
-                             {"detail", e.detail}});
+          history.push_back(
+              {{"at", FormatLondonIso(e.at)},
+               {"recorded_at", e.recorded_at ? nlohmann::json(FormatLondonIso(*e.recorded_at))
+                                             : nlohmann::json(nullptr)},
+               {"actor", e.actor},
+               {"action", e.action},
+               {"detail", e.detail}});
         }
       }
       out["history"] = history;
