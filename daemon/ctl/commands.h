@@ -34,6 +34,8 @@ std::string CaseJsonLine(const CaseRecord& c, bool all_deadlines);
 
 // `complaintsctl staff add|password|disable|enable|token|list`: the workbench's accounts.
 int RunStaffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// complaintsctl report tsm: the Tenant Satisfaction Measures CH01 and CH02.
+int RunReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // `complaintsctl classify`: what the classifier makes of messages, texts, or a labelled set.
 //   classify [--json] FILE.eml...   one JSON line per message: file, label, confidence,

@@ -27,6 +27,7 @@ constexpr Entry kCommands[] = {
     {"parse", RunParseCommand, "what the MIME parser makes of message files"},
     {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},
     {"staff", RunStaffCommand, "the workbench's staff accounts and API tokens"},
+    {"report", RunReportCommand, "the Regulator's TSM complaint measures (CH01, CH02)"},
     {"templates", RunTemplatesCommand, "check the email templates, or show one with sample values"},
 };
 

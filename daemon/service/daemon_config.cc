@@ -388,6 +388,9 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"web.session-idle-minutes", "30", "a workbench session unused this long ends"},
       {"web.lock-after", "5", "failed sign-ins in a row that lock an account"},
       {"web.lock-minutes", "15", "how long it stays locked"},
+      {"landlord.homes", "",
+       "homes owned, from the date each figure applies: 2024-04-01:12450, 2025-10-01:12600 (for "
+       "the TSM report)"},
   };
   return keys;
 }
@@ -467,6 +470,11 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
   c.web.login.session_idle = std::chrono::minutes{r.Number("web.session-idle-minutes", 1, 24 * 60)};
   c.web.login.lock_after = static_cast<int>(r.Number("web.lock-after", 1, 100));
   c.web.login.lock_for = std::chrono::minutes{r.Number("web.lock-minutes", 1, 24 * 60)};
+  if (Result<std::vector<HomesFrom>> homes = ParseHomes(r.Text("landlord.homes")); homes) {
+    c.homes = std::move(homes).value();
+  } else {
+    r.Problem("landlord.homes", homes.error());
+  }
   return c;
 }
 

@@ -15,6 +15,7 @@
 #include "daemon/letters/letter_reader.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outbox_sender.h"
+#include "daemon/reports/tsm.h"
 #include "daemon/service/deadline_watcher.h"
 #include "daemon/staff/staff_accounts.h"
 #include "parsers/result.h"
@@ -107,6 +108,7 @@ struct DaemonConfig {
   LettersConfig letters;
   std::string http_listen = "127.0.0.1:8025";
   WebConfig web;
+  std::vector<HomesFrom> homes;  // landlord.homes: the stock, from the date each figure applies
 };
 
 struct ConfigKey {
