@@ -33,6 +33,7 @@ Result<std::unique_ptr<Workbench>> Workbench::Start(const DaemonConfig& config,
   deps.templates = w->templates_.get();
   deps.mail = config.mail;
   deps.clock = &clock;
+  deps.homes = config.homes;
   Result<std::unique_ptr<WebServer>> server = WebServer::Start(settings, std::move(deps));
   if (!server) return R(server.status());
   w->server_ = std::move(server).value();

@@ -112,6 +112,7 @@ std::string Page(const std::string& title, const Viewer* viewer, std::string_vie
     item("triage", "/triage", "Triage");
     item("new", "/new", "Log a case");
     item("search", "/search", "Search");
+    item("reports", "/reports", "Reports");
     if (viewer->role == "admin") item("staff", "/staff", "Staff");
   }
   std::string out =

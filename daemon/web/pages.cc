@@ -1,6 +1,7 @@
 #include "daemon/web/pages.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "daemon/calendar/bank_holidays.h"
@@ -602,6 +603,58 @@ std::string CasePage(const Viewer& viewer, const CaseView& v, const Policy& poli
   }
   body += "</div></div>";
   return Page(c.reference, &viewer, "cases", body);
+}
+
+std::string ReportsPage(const Viewer& viewer, const TsmReport& r, bool homes_known) {
+  auto fixed = [](double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f", v);
+    return std::string(buffer);
+  };
+  auto pct = [&](std::optional<double> v) { return v ? fixed(*v) + "%" : std::string("none yet"); };
+  auto row = [](const std::string& measure, const std::string& what, const std::string& value,
+                const std::string& behind) {
+    return "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">" +
+           Escape(measure) + "</th><td class=\"govuk-table__cell\">" + Escape(what) +
+           "</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">" + Escape(value) +
+           "</td><td class=\"govuk-table__cell\">" + Escape(behind) + "</td></tr>";
+  };
+  const std::string span = std::to_string(r.year) + "-" + (r.year % 100 + 1 < 10 ? "0" : "") +
+                           std::to_string((r.year + 1) % 100);
+  std::string body = "<h1 class=\"govuk-heading-l\">Reports</h1>";
+  body += "<form method=\"get\" action=\"/reports\" class=\"app-inline-form\">" +
+          Input("year", "Financial year starting 1 April of", std::to_string(r.year), "number") +
+          "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" "
+          "id=\"year-submit\">Show</button></form>";
+  body +=
+      "<table class=\"govuk-table\" id=\"tsm\"><caption class=\"govuk-table__caption "
+      "govuk-table__caption--m\">Tenant Satisfaction Measures, complaints, " +
+      Escape(span) +
+      "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th "
+      "scope=\"col\" class=\"govuk-table__header\">Measure</th><th scope=\"col\" "
+      "class=\"govuk-table__header\">What</th><th scope=\"col\" class=\"govuk-table__header "
+      "govuk-table__header--numeric\">Figure</th><th scope=\"col\" "
+      "class=\"govuk-table__header\">Counted</th></tr></thead><tbody "
+      "class=\"govuk-table__body\">";
+  body += row("CH01(1)", "Stage one complaints received per 1,000 homes",
+              homes_known ? fixed(r.ch01_1) : "homes not set",
+              std::to_string(r.stage1_received) + " received");
+  body += row("CH01(2)", "Stage two complaints received per 1,000 homes",
+              homes_known ? fixed(r.ch01_2) : "homes not set",
+              std::to_string(r.stage2_received) + " received");
+  body += row("CH02(1)", "Stage one complaints responded to within the Code's timescales",
+              pct(r.ch02_1),
+              std::to_string(r.stage1_on_time) + " of " + std::to_string(r.stage1_responded));
+  body += row("CH02(2)", "Stage two complaints responded to within the Code's timescales",
+              pct(r.ch02_2),
+              std::to_string(r.stage2_on_time) + " of " + std::to_string(r.stage2_responded));
+  body += "</tbody></table><p class=\"govuk-body\">" +
+          (homes_known ? "For " + std::to_string(r.homes) + " homes (landlord.homes on 31 March)."
+                       : std::string("Set landlord.homes in the configuration for the rates per "
+                                     "1,000 homes.")) +
+          " Every case counted, and why: <code>complaintsctl report tsm --year " +
+          std::to_string(r.year) + " --explain</code>.</p>";
+  return Page("Reports", &viewer, "reports", body);
 }
 
 std::string NewCasePage(const Viewer& viewer, const std::string& error) {

@@ -10,6 +10,7 @@
 #include "daemon/cases/case_record.h"
 #include "daemon/cases/case_store.h"
 #include "daemon/cases/policy.h"
+#include "daemon/reports/tsm.h"
 #include "daemon/staff/staff_accounts.h"
 #include "daemon/web/html.h"
 
@@ -69,6 +70,9 @@ std::string TriagePage(const Viewer& viewer, const std::vector<CaseRow>& rows, I
                        const BusinessHours& hours);
 std::string CasePage(const Viewer& viewer, const CaseView& view, const Policy& policy, Instant now,
                      const BusinessHours& hours);
+// The TSM complaint measures for one financial year; `homes_known` false when landlord.homes is
+// not set (then the counts show, not the rates per 1,000 homes).
+std::string ReportsPage(const Viewer& viewer, const TsmReport& report, bool homes_known);
 std::string NewCasePage(const Viewer& viewer, const std::string& error);
 std::string SearchPage(const Viewer& viewer, const std::string& q, const std::vector<CaseRow>& rows,
                        Instant now, const BusinessHours& hours);

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "daemon/base/command_line.h"
 #include "daemon/calendar/london_time.h"
 #include "daemon/cases/case_engine.h"
 #include "daemon/cases/sqlite_case_store.h"
@@ -334,6 +335,7 @@ struct WebServer::Impl {
     if (call.path == "/cases" && call.method == "GET") return Queue(call, *desk, viewer);
     if (call.path == "/triage" && call.method == "GET") return Triage(*desk, viewer);
     if (call.path == "/search" && call.method == "GET") return Search(call, *desk, viewer);
+    if (call.path == "/reports" && call.method == "GET") return Reports(call, *desk, viewer);
     if (call.path == "/new") {
       if (call.method == "GET") return Html(web::NewCasePage(viewer, ""));
       return NewCase(call, *desk, viewer);
@@ -502,6 +504,23 @@ struct WebServer::Impl {
       if (auto found = d.store->ListCases(query)) rows = Rows(*d.store, *found, viewer.username);
     }
     return Html(web::SearchPage(viewer, q, rows, Now(), *deps.hours));
+  }
+
+  // The TSM complaint measures for a financial year (default: the one in progress).
+  Reply Reports(const Call& call, Desk& d, const Viewer& viewer) {
+    const LondonTime now = ToLondon(Now());
+    const std::chrono::year_month_day today{now.day};
+    int year = static_cast<int>(today.year()) - (today.month() < std::chrono::April ? 1 : 0);
+    if (const std::string asked = call.Query("year"); !asked.empty()) {
+      Result<long> y = ParseWholeNumber(asked, "year", 2000, 2200);
+      if (!y) return Html(web::MessagePage(&viewer, "No such year", y.error()), 422);
+      year = static_cast<int>(*y);
+    }
+    const std::chrono::sys_days year_end(std::chrono::year{year + 1} / std::chrono::March / 31);
+    const std::optional<long> homes = HomesOn(deps.homes, year_end);
+    Result<TsmReport> r = ComputeTsm(*d.store, *deps.hours, year, homes.value_or(1));
+    if (!r) return Html(web::MessagePage(&viewer, "The report could not be made", r.error()), 503);
+    return Html(web::ReportsPage(viewer, *r, homes.has_value()));
   }
 
   Result<web::CaseView> LoadCase(Desk& d, const std::string& ref, const Viewer& viewer) {

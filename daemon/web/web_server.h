@@ -19,6 +19,7 @@
 #include "daemon/cases/policy.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/mail_templates.h"
+#include "daemon/reports/tsm.h"
 #include "daemon/staff/staff_accounts.h"
 #include "parsers/result.h"
 
@@ -42,6 +43,7 @@ struct WebDeps {
   const MailTemplates* templates = nullptr;  // null: staff actions queue no letters
   MailSettings mail;
   const Clock* clock = nullptr;
+  std::vector<HomesFrom> homes;  // landlord.homes, for the Reports page
 };
 
 class WebServer {

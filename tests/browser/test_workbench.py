@@ -627,7 +627,8 @@ class AccessibilityTest(BrowserTest):
         case = "WW-%s-00001" % y  # the demo's boiler complaint with the resident's reply
         pages = [
             "/", "/cases", "/cases?type=complaint&status=open&flag=triage", "/triage",
-            "/cases/" + case, "/cases/WW-%s-00002" % y, "/new", "/search", "/search?q=Hughes", "/staff",
+            "/cases/" + case, "/cases/WW-%s-00002" % y, "/new", "/search", "/search?q=Hughes",
+            "/reports", "/reports?year=2025", "/staff",
             "/no-such-page", "/cases/WW-1999-99999",
         ]
         triage = list(self.queue_rows("/triage"))

@@ -520,5 +520,20 @@ TEST_F(WebTest, AConfiguredProxysUserIsSignedInAndItsHttpsMakesTheCookieSecure) 
   EXPECT_EQ(unknown.Get("/", {{"X-Forwarded-User", "nobody"}}).status, 303);
 }
 
+TEST_F(WebTest, TheReportsPageShowsTheTsmMeasuresFromTheStore) {
+  Start("landlord.homes = 2020-04-01:4000\n");
+  Client pat(web_port_);
+  ASSERT_EQ(pat.LogIn("pat", kPassword).status, 303);
+  LogPhoneComplaint(pat);
+  LogPhoneComplaint(pat);
+  const Response r = pat.Get("/reports");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("CH01(1)"), std::string::npos);
+  EXPECT_NE(r.body.find("2 received"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(">0.5<"), std::string::npos);  // 2 per 4,000 homes, per 1,000
+  EXPECT_NE(r.body.find("For 4000 homes"), std::string::npos);
+  EXPECT_EQ(pat.Get("/reports?year=abc").status, 422);
+}
+
 }  // namespace
 }  // namespace complaints
