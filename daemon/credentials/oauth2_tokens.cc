@@ -174,7 +174,7 @@ std::optional<std::string> OAuth2Tokens::CertificateWarning() const {
   if (!facts) return std::nullopt;
   const auto left = facts->not_after - clock_.Now();
   if (left > std::chrono::days{30}) return std::nullopt;
-  const long days = std::chrono::duration_cast<std::chrono::days>(left).count();
+  const long days = std::chrono::ceil<std::chrono::days>(left).count();  // 20 days, not 19.99
   const std::time_t when = facts->not_after.time_since_epoch().count();
   std::tm parts{};
   gmtime_r(&when, &parts);

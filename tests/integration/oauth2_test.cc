@@ -253,7 +253,7 @@ TEST_F(OAuth2Test, ACertificatesSignedAssertionIsVerifiedByTheProvider) {
   EXPECT_NE(refused.error().find("upload it under Certificates & secrets"), std::string::npos);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("expires on"), std::string::npos) << warnings[0];
-  EXPECT_NE(warnings[0].find("in 9 days"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("in 10 days"), std::string::npos) << warnings[0];
   ExpectNoSecret(refused.error() + warnings[0]);
 }
 
@@ -471,6 +471,94 @@ TEST_F(OAuth2CtlTest, MailboxLoginKeepsTheRefreshTokenInTheStateDirectory) {
   EXPECT_EQ(ReadFile(kept), provider().RefreshToken() + "\n");  // rotated and kept
   Ran test = Ctl("mailbox test --config " + config);
   EXPECT_EQ(test.code, 0) << test.out << test.err;
+}
+
+// complaintsd itself on the OAuth2 mailbox: it reads and answers mail over XOAUTH2 (IMAP and
+// SMTP), and a refused grant is a mailbox outage that /healthz and the admin's email explain. Its
+// log never holds a secret.
+class OAuth2DaemonTest : public OAuth2CtlTest {
+ protected:
+  std::string Start(const std::string& name, const std::string& extra) {
+    http_port_ = integration::FreeTcpPort();
+    const std::string config =
+        WriteConfig(name,
+                    "mailbox.poll-seconds = 1\nmail.admin = it@ha.example\n"
+                    "mailbox.outage-alert-seconds = 1\nhttp.listen = 127.0.0.1:" +
+                        std::to_string(http_port_) + "\npolicy.file = " + COMPLAINTSD_SOURCE_DIR +
+                        "/config/policies/westway.json\n" + extra);
+    // WriteConfig's stand-in model is for complaintsctl: the daemon loads the real one.
+    std::string text = ReadFile(config);
+    text.replace(text.find("classifier.model = model.bin\n"), 29, "");
+    std::ofstream(config) << text;
+    log_ = dir() + "/" + name + "/daemon.log";
+    daemon_ = std::make_unique<integration::Child>(
+        std::vector<std::string>{COMPLAINTSD_BINARY_DIR "/daemon/complaintsd", "--config", config},
+        log_);
+    return dir() + "/" + name;
+  }
+  std::string Health() {
+    const std::string out = dir() + "/health.txt";
+    std::system(
+        ("curl -s http://127.0.0.1:" + std::to_string(http_port_) + "/healthz >" + out).c_str());
+    return ReadFile(out);
+  }
+  void TearDown() override {
+    if (daemon_) daemon_->Stop(SIGTERM, std::chrono::seconds{10});
+    ExpectNoSecret(ReadFile(log_));
+  }
+
+  int http_port_ = 0;
+  std::string log_;
+  std::unique_ptr<integration::Child> daemon_;
+};
+
+TEST_F(OAuth2DaemonTest, ReadsAndAnswersOverXoauth2) {
+  const size_t sent = servers->smtp->Messages().size();
+  servers->dovecot->Deliver(
+      kUser, "From: Jo Bloggs <jo@example.org>\r\nTo: " + kUser +
+                 "\r\nSubject: Boiler still broken\r\nMessage-ID: <oauth-1@example.org>"
+                 "\r\nDate: Mon, 16 Nov 2026 08:42:10 +0000\r\n\r\nThe contractor "
+                 "has been three times and it is still not fixed. I want to "
+                 "complain.\r\n");
+  Start("daemon_ok", "");
+  ASSERT_TRUE(integration::WaitFor([&] { return servers->smtp->Messages().size() > sent; },
+                                   std::chrono::seconds{60}))
+      << ReadFile(log_);
+  EXPECT_NE(servers->smtp->Messages().back().find("oauth-1@example.org"), std::string::npos);
+  EXPECT_EQ(Health(), "ok\n");
+}
+
+TEST_F(OAuth2DaemonTest, ARefusedGrantIsAMailboxOutageThatSaysWhatToDo) {
+  provider().Refuse("invalid_client");
+  const std::string d = Start("daemon_refused", "outbox.kind = pickup\noutbox.pickup-dir = out\n");
+  std::string health;
+  ASSERT_TRUE(integration::WaitFor(
+      [&] { return (health = Health()).find("invalid_client") != std::string::npos; },
+      std::chrono::seconds{30}))
+      << health << ReadFile(log_);
+  EXPECT_NE(health.find("unhealthy: mailbox: "), std::string::npos) << health;
+  EXPECT_NE(health.find("the client secret is wrong or has expired"), std::string::npos) << health;
+  ExpectNoSecret(health);
+  // The admin's email, in the pickup folder since SMTP would need the same token.
+  std::string outage;
+  ASSERT_TRUE(integration::WaitFor(
+      [&] {
+        if (!fs::is_directory(d + "/out")) return false;
+        for (const auto& e : fs::directory_iterator(d + "/out")) {
+          if (e.path().string().find("outage") != std::string::npos ||
+              ReadFile(e.path()).find("the mailbox is down") != std::string::npos) {
+            outage = ReadFile(e.path());
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds{30}))
+      << ReadFile(log_);
+  EXPECT_NE(outage.find("it@ha.example"), std::string::npos) << outage;
+  EXPECT_NE(outage.find("invalid_client"), std::string::npos) << outage;
+  ExpectNoSecret(outage);
+  EXPECT_NE(ReadFile(log_).find("invalid_client"), std::string::npos);
 }
 
 }  // namespace

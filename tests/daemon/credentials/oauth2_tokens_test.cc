@@ -135,7 +135,7 @@ TEST_F(OAuth2TokensTest, ACertificateSignsAnAssertionInsteadOfASecret) {
                       ReadCertificate(s.certificate_pem)->sha1_thumbprint + "\"}"));
   std::optional<std::string> warning = tokens.CertificateWarning();
   ASSERT_TRUE(warning.has_value());
-  EXPECT_NE(warning->find("in 19 days"), std::string::npos) << *warning;
+  EXPECT_NE(warning->find("in 20 days"), std::string::npos) << *warning;
 }
 
 TEST_F(OAuth2TokensTest, Base64UrlHasNoPaddingAndTheUrlSafeAlphabet) {
