@@ -33,6 +33,7 @@
 #include "daemon/service/daemon_config.h"
 #include "daemon/service/runtime.h"
 #include "daemon/service/status_server.h"
+#include "daemon/service/workbench.h"
 
 namespace {
 
@@ -204,7 +205,16 @@ class Complaintsd : public Poco::Util::ServerApplication {
       std::cerr << "complaintsd: " << server.error() << '\n';
       return EXIT_CONFIG;
     }
-    Log("started: " + first.path + ", health on " + first.http_listen);
+    auto workbench = complaints::Workbench::Start(first, clock);
+    if (!workbench) {
+      std::cerr << "complaintsd: " << workbench.error() << '\n';
+      return EXIT_CONFIG;
+    }
+    Log("started: " + first.path + ", health on " + first.http_listen +
+        (workbench.value()
+             ? ", workbench on " + first.web.listen.substr(0, first.web.listen.rfind(':') + 1) +
+                   std::to_string(workbench.value()->port())
+             : ", workbench off (web.listen is empty)"));
     sd_notify(0, "READY=1");
     CoverLongestStep(first);
     while (!g_stop) {

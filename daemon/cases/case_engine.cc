@@ -47,7 +47,17 @@ CaseEngine::CaseEngine(CaseStore& store, Policy policy, BusinessHours hours, con
 
 HistoryEntry CaseEngine::Entry(const std::string& actor, const std::string& action,
                                const std::string& detail) const {
-  return {clock_.Now(), actor, action, detail};
+  HistoryEntry e{When(), actor, action, detail, std::nullopt};
+  if (acting_at_) e.recorded_at = clock_.Now();
+  return e;
+}
+
+Status CaseEngine::SetActingAt(std::optional<Instant> at) {
+  if (at && *at > clock_.Now()) {
+    return Status::Error("--at " + FormatLondonIso(*at) + " is in the future");
+  }
+  acting_at_ = at;
+  return Status::Ok();
 }
 
 const StagePolicy* CaseEngine::StageRules(int number) const {
@@ -87,7 +97,7 @@ void CaseEngine::OpenStage(CaseRecord& c, int number, Instant start) const {
 
 Result<CaseRecord> CaseEngine::Open(const OpenRequest& request, const std::string& actor,
                                     const Hook& after) {
-  const Instant received = request.received_at.value_or(clock_.Now());
+  const Instant received = request.received_at.value_or(When());
   CaseRecord c;
   c.policy_id = policy_.id;
   c.type = request.type;
@@ -183,6 +193,15 @@ Result<CaseRecord> CaseEngine::Update(const std::string& ref, const Change& chan
       return Refused(c, "follows policy '" + c.policy_id + "', not '" + policy_.id +
                             "': use that policy's file");
     }
+    if (acting_at_) {
+      Result<std::optional<Instant>> latest = txn.LatestEventAt(c.id);
+      if (!latest) return latest.status();
+      if (*latest && **latest > *acting_at_) {
+        return Refused(c, "--at " + FormatLondonIso(*acting_at_) +
+                              " is before the case's latest event, at " +
+                              FormatLondonIso(**latest));
+      }
+    }
     std::vector<HistoryEntry> entries;
     if (Status s = change(c, entries); !s) return s;
     if (after) {
@@ -213,91 +232,104 @@ Result<std::vector<std::string>> CaseEngine::RecordSentAcknowledgements(const st
 }
 
 Result<CaseRecord> CaseEngine::Acknowledge(const std::string& ref, const std::string& actor,
-                                           std::optional<Instant> at) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    StageRecord* stage = c.CurrentStage();
-    if (c.status != case_status::kOpen || c.stage < 1 || stage == nullptr) {
-      return Refused(c, "only an open complaint stage is acknowledged (status " + c.status + ")");
-    }
-    if (stage->acknowledged_at) {
-      return Refused(c, stage->name + " was already acknowledged at " +
-                            FormatLondonIso(*stage->acknowledged_at));
-    }
-    const Instant when = at.value_or(clock_.Now());
-    if (when > clock_.Now()) return Refused(c, "an acknowledgement cannot be in the future");
-    if (when < stage->opened_at) return Refused(c, "acknowledged before the stage opened?");
-    stage->acknowledged_at = when;
-    MeetDeadline(c, deadline_kind::kAcknowledge, when);
-    std::string detail = stage->name + " acknowledged at " + FormatLondonIso(when);
-    const StagePolicy& rules = *StageRules(c.stage);
-    if (rules.response_clock == ResponseClock::kAcknowledgement) {
-      if (Deadline* respond = c.OpenDeadline(deadline_kind::kRespond)) {
-        respond->superseded_at = clock_.Now();
-        AddDeadline(c, deadline_kind::kRespond,
-                    hours_.DueAt(when, rules.respond_days + stage->extension_days));
-        detail += "; response due " + FormatLondonIso(c.deadlines.back().due_at);
-      }
-    }
-    h.push_back(Entry(actor, "acknowledged", detail));
-    return Status::Ok();
-  });
+                                           std::optional<Instant> at, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        StageRecord* stage = c.CurrentStage();
+        if (c.status != case_status::kOpen || c.stage < 1 || stage == nullptr) {
+          return Refused(c,
+                         "only an open complaint stage is acknowledged (status " + c.status + ")");
+        }
+        if (stage->acknowledged_at) {
+          return Refused(c, stage->name + " was already acknowledged at " +
+                                FormatLondonIso(*stage->acknowledged_at));
+        }
+        const Instant when = at.value_or(When());
+        if (when > clock_.Now()) return Refused(c, "an acknowledgement cannot be in the future");
+        if (when < stage->opened_at) return Refused(c, "acknowledged before the stage opened?");
+        stage->acknowledged_at = when;
+        MeetDeadline(c, deadline_kind::kAcknowledge, when);
+        std::string detail = stage->name + " acknowledged at " + FormatLondonIso(when);
+        const StagePolicy& rules = *StageRules(c.stage);
+        if (rules.response_clock == ResponseClock::kAcknowledgement) {
+          if (Deadline* respond = c.OpenDeadline(deadline_kind::kRespond)) {
+            respond->superseded_at = When();
+            AddDeadline(c, deadline_kind::kRespond,
+                        hours_.DueAt(when, rules.respond_days + stage->extension_days));
+            detail += "; response due " + FormatLondonIso(c.deadlines.back().due_at);
+          }
+        }
+        h.push_back(Entry(actor, "acknowledged", detail));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Define(const std::string& ref, const std::string& definition,
-                                      const std::string& outcome_sought, const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (c.type != CaseType::kComplaint) return Refused(c, "only complaints are defined");
-    if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
-      return Refused(c, "is " + c.status + ": reopen it first");
-    }
-    if (definition.empty()) return Refused(c, "the definition is empty");
-    c.definition = definition;
-    c.outcome_sought = outcome_sought;
-    if (StageRecord* stage = c.CurrentStage()) stage->defined_at = clock_.Now();
-    h.push_back(
-        Entry(actor, "defined",
-              definition + (outcome_sought.empty() ? "" : "; outcome sought: " + outcome_sought)));
-    return Status::Ok();
-  });
+                                      const std::string& outcome_sought, const std::string& actor,
+                                      const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (c.type != CaseType::kComplaint) return Refused(c, "only complaints are defined");
+        if (IsOneOf(c.status,
+                    {case_status::kClosed, case_status::kRefused, case_status::kWithdrawn})) {
+          return Refused(c, "is " + c.status + ": reopen it first");
+        }
+        if (definition.empty()) return Refused(c, "the definition is empty");
+        c.definition = definition;
+        c.outcome_sought = outcome_sought;
+        if (StageRecord* stage = c.CurrentStage()) stage->defined_at = When();
+        h.push_back(Entry(
+            actor, "defined",
+            definition + (outcome_sought.empty() ? "" : "; outcome sought: " + outcome_sought)));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Assign(const std::string& ref,
                                       const std::vector<std::string>& handlers,
-                                      const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
-      return Refused(c, "is " + c.status + ": reopen it first");
-    }
-    if (handlers.empty()) return Refused(c, "name a handler");
-    StageRecord* stage = c.CurrentStage();
-    const StagePolicy* rules = StageRules(c.stage);
-    const int seats = rules && rules->panel ? rules->panel->members : 1;
-    if (static_cast<int>(handlers.size()) != seats) {
-      return Refused(
-          c, stage->name + (seats == 1 ? " has one handler"
-                                       : " is decided by a panel of " + std::to_string(seats) +
-                                             ": name all " + std::to_string(seats)));
-    }
-    for (const StageRecord& earlier : c.stages) {
-      if (earlier.number < 1 || earlier.number >= c.stage) continue;
-      std::vector<std::string> involved = earlier.panel;
-      involved.push_back(earlier.handler);
-      for (const std::string& person : handlers) {
-        for (const std::string& before : involved) {
-          if (!before.empty() && Lower(before) == Lower(person)) {
-            return Refused(c, person + " handled " + earlier.name + ": " + stage->name +
-                                  " must be handled by someone not involved before");
+                                      const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (IsOneOf(c.status,
+                    {case_status::kClosed, case_status::kRefused, case_status::kWithdrawn})) {
+          return Refused(c, "is " + c.status + ": reopen it first");
+        }
+        if (handlers.empty()) return Refused(c, "name a handler");
+        StageRecord* stage = c.CurrentStage();
+        const StagePolicy* rules = StageRules(c.stage);
+        const int seats = rules && rules->panel ? rules->panel->members : 1;
+        if (static_cast<int>(handlers.size()) != seats) {
+          return Refused(
+              c, stage->name + (seats == 1 ? " has one handler"
+                                           : " is decided by a panel of " + std::to_string(seats) +
+                                                 ": name all " + std::to_string(seats)));
+        }
+        for (const StageRecord& earlier : c.stages) {
+          if (earlier.number < 1 || earlier.number >= c.stage) continue;
+          std::vector<std::string> involved = earlier.panel;
+          involved.push_back(earlier.handler);
+          for (const std::string& person : handlers) {
+            for (const std::string& before : involved) {
+              if (!before.empty() && Lower(before) == Lower(person)) {
+                return Refused(c, person + " handled " + earlier.name + ": " + stage->name +
+                                      " must be handled by someone not involved before");
+              }
+            }
           }
         }
-      }
-    }
-    std::string names;
-    for (const std::string& person : handlers) names += (names.empty() ? "" : ", ") + person;
-    stage->handler = handlers.size() == 1 ? handlers[0] : "panel";
-    stage->panel = handlers.size() == 1 ? std::vector<std::string>{} : handlers;
-    h.push_back(Entry(actor, "assigned", stage->name + ": " + names));
-    return Status::Ok();
-  });
+        std::string names;
+        for (const std::string& person : handlers) names += (names.empty() ? "" : ", ") + person;
+        stage->handler = handlers.size() == 1 ? handlers[0] : "panel";
+        stage->panel = handlers.size() == 1 ? std::vector<std::string>{} : handlers;
+        h.push_back(Entry(actor, "assigned", stage->name + ": " + names));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Extend(const std::string& ref, int working_days,
@@ -324,7 +356,7 @@ Result<CaseRecord> CaseEngine::Extend(const std::string& ref, int working_days,
         const auto old_day = ToLondon(respond->due_at).day;
         const Instant due =
             hours_.CloseOfBusiness(hours_.calendar().AddWorkingDays(old_day, working_days));
-        respond->superseded_at = clock_.Now();
+        respond->superseded_at = When();
         stage->extension_days += working_days;
         AddDeadline(c, deadline_kind::kRespond, due);
         h.push_back(Entry(actor, "extended",
@@ -347,7 +379,7 @@ Result<CaseRecord> CaseEngine::Respond(const std::string& ref, const StageRespon
         if (!IsOneOf(response.outcome, {"upheld", "partly_upheld", "not_upheld"})) {
           return Refused(c, "outcome must be upheld, partly_upheld or not_upheld");
         }
-        const Instant now = clock_.Now();
+        const Instant now = When();
         StageRecord* stage = c.CurrentStage();
         if (!stage->acknowledged_at && StageRules(c.stage)->acknowledge_days) {
           stage->acknowledged_at = now;
@@ -419,7 +451,7 @@ Result<CaseRecord> CaseEngine::Escalate(const std::string& ref, const std::strin
           return Refused(c, "the final stage has responded: the resident may go to " +
                                 policy_.ombudsman.name + " (" + policy_.ombudsman.phone + ")");
         }
-        const Instant now = clock_.Now();
+        const Instant now = When();
         StageRecord* stage = c.CurrentStage();
         const Instant requested =
             pending ? stage->escalation_requested_at.value_or(now) : requested_at.value_or(now);
@@ -461,7 +493,7 @@ Result<CaseRecord> CaseEngine::Resolve(const std::string& ref, const std::string
   return Update(
       ref,
       [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-        const Instant now = clock_.Now();
+        const Instant now = When();
         StageRecord* stage = c.CurrentStage();
         if (c.type == CaseType::kComplaint && c.status == case_status::kPreFormal) {
           stage->responded_at = now;
@@ -498,7 +530,8 @@ Result<CaseRecord> CaseEngine::Refuse(const std::string& ref, const std::string&
       ref,
       [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
         if (c.type != CaseType::kComplaint) return Refused(c, "only complaints are refused");
-        if (IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
+        if (IsOneOf(c.status,
+                    {case_status::kClosed, case_status::kRefused, case_status::kWithdrawn})) {
           return Refused(c, "is already " + c.status);
         }
         const RefusalReason* reason = policy_.FindRefusalReason(reason_code);
@@ -510,7 +543,7 @@ Result<CaseRecord> CaseEngine::Refuse(const std::string& ref, const std::string&
           return Refused(c, "'" + reason_code + "' is not a refusal reason of policy " +
                                 policy_.id + " (" + codes + ")");
         }
-        const Instant now = clock_.Now();
+        const Instant now = When();
         SupersedeOpenDeadlines(c, now);
         c.status = std::string(case_status::kRefused);
         c.refusal_reason = reason->code + (detail.empty() ? "" : ": " + detail);
@@ -526,60 +559,72 @@ Result<CaseRecord> CaseEngine::Refuse(const std::string& ref, const std::string&
 }
 
 Result<CaseRecord> CaseEngine::Close(const std::string& ref, const std::string& note,
-                                     const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    const bool simple_open = c.type != CaseType::kComplaint && c.status == case_status::kOpen;
-    if (!simple_open && !IsOneOf(c.status, {case_status::kResponded, case_status::kResolved})) {
-      return Refused(c, "status " + c.status + ": respond, resolve or refuse before closing");
-    }
-    const auto outstanding = std::count_if(c.actions.begin(), c.actions.end(),
-                                           [](const ActionRecord& a) { return !a.done_at; });
-    if (outstanding > 0) {
-      return Refused(c, std::to_string(outstanding) +
-                            " outstanding actions: complete them first (cases action-done)");
-    }
-    const Instant now = clock_.Now();
-    SupersedeOpenDeadlines(c, now);
-    c.status = std::string(case_status::kClosed);
-    c.closed_at = now;
-    h.push_back(Entry(actor, "closed", note));
-    return Status::Ok();
-  });
+                                     const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        const bool simple_open = c.type != CaseType::kComplaint && c.status == case_status::kOpen;
+        if (!simple_open && !IsOneOf(c.status, {case_status::kResponded, case_status::kResolved})) {
+          return Refused(c, "status " + c.status + ": respond, resolve or refuse before closing");
+        }
+        const auto outstanding = std::count_if(c.actions.begin(), c.actions.end(),
+                                               [](const ActionRecord& a) { return !a.done_at; });
+        if (outstanding > 0) {
+          return Refused(c, std::to_string(outstanding) +
+                                " outstanding actions: complete them first (cases action-done)");
+        }
+        const Instant now = When();
+        SupersedeOpenDeadlines(c, now);
+        c.status = std::string(case_status::kClosed);
+        c.closed_at = now;
+        h.push_back(Entry(actor, "closed", note));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Reopen(const std::string& ref, const std::string& reason,
-                                      const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (!IsOneOf(c.status, {case_status::kClosed, case_status::kRefused})) {
-      return Refused(c, "is " + c.status + ", not closed or refused");
-    }
-    if (reason.empty()) return Refused(c, "give a reason for reopening");
-    const Instant now = clock_.Now();
-    c.closed_at.reset();
-    c.refusal_reason.clear();
-    StageRecord* stage = c.CurrentStage();
-    std::string detail = reason;
-    if (c.stage >= 1) {
-      c.status = std::string(case_status::kOpen);
-      stage->responded_at.reset();
-      AddDeadline(c, deadline_kind::kRespond, hours_.DueAt(now, StageRules(c.stage)->respond_days));
-      detail += "; " + stage->name + " response due " + FormatLondonIso(c.deadlines.back().due_at);
-    } else {
-      c.status = std::string(c.type == CaseType::kComplaint ? case_status::kPreFormal
-                                                            : case_status::kOpen);
-    }
-    h.push_back(Entry(actor, "reopened", detail));
-    return Status::Ok();
-  });
+                                      const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (!IsOneOf(c.status,
+                     {case_status::kClosed, case_status::kRefused, case_status::kWithdrawn})) {
+          return Refused(c, "is " + c.status + ", not closed or refused");
+        }
+        if (reason.empty()) return Refused(c, "give a reason for reopening");
+        const Instant now = When();
+        c.closed_at.reset();
+        c.refusal_reason.clear();
+        StageRecord* stage = c.CurrentStage();
+        std::string detail = reason;
+        if (c.stage >= 1) {
+          c.status = std::string(case_status::kOpen);
+          stage->responded_at.reset();
+          AddDeadline(c, deadline_kind::kRespond,
+                      hours_.DueAt(now, StageRules(c.stage)->respond_days));
+          detail +=
+              "; " + stage->name + " response due " + FormatLondonIso(c.deadlines.back().due_at);
+        } else {
+          c.status = std::string(c.type == CaseType::kComplaint ? case_status::kPreFormal
+                                                                : case_status::kOpen);
+        }
+        h.push_back(Entry(actor, "reopened", detail));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Note(const std::string& ref, const std::string& text,
-                                    const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    if (text.empty()) return Refused(c, "the note is empty");
-    h.push_back(Entry(actor, "note", text));
-    return Status::Ok();
-  });
+                                    const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (text.empty()) return Refused(c, "the note is empty");
+        h.push_back(Entry(actor, "note", text));
+        return Status::Ok();
+      },
+      after);
 }
 
 Result<CaseRecord> CaseEngine::Relabel(const std::string& ref, CaseType to,
@@ -600,9 +645,10 @@ Result<CaseRecord> CaseEngine::Relabel(const std::string& ref, CaseType to,
           h.push_back(Entry(actor, "label_confirmed", from + ": " + reason));
           return Status::Ok();
         }
-        const Instant now = clock_.Now();
+        const Instant now = When();
         if (to == CaseType::kComplaint) {
-          if (c.status == case_status::kClosed || c.status == case_status::kRefused) {
+          if (c.status == case_status::kClosed || c.status == case_status::kRefused ||
+              c.status == case_status::kWithdrawn) {
             return Refused(c, "is " + c.status + ": reopen it first");
           }
           OpenStage(c, 1, c.received_at);
@@ -627,17 +673,41 @@ Result<CaseRecord> CaseEngine::Relabel(const std::string& ref, CaseType to,
 }
 
 Result<CaseRecord> CaseEngine::CompleteAction(const std::string& ref, int64_t action_id,
-                                              const std::string& actor) {
-  return Update(ref, [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
-    for (ActionRecord& a : c.actions) {
-      if (a.id != action_id) continue;
-      if (a.done_at) return Refused(c, "action " + std::to_string(action_id) + " is already done");
-      a.done_at = clock_.Now();
-      h.push_back(Entry(actor, "action_done", a.description));
-      return Status::Ok();
-    }
-    return Refused(c, "has no action " + std::to_string(action_id));
-  });
+                                              const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        for (ActionRecord& a : c.actions) {
+          if (a.id != action_id) continue;
+          if (a.done_at)
+            return Refused(c, "action " + std::to_string(action_id) + " is already done");
+          a.done_at = When();
+          h.push_back(Entry(actor, "action_done", a.description));
+          return Status::Ok();
+        }
+        return Refused(c, "has no action " + std::to_string(action_id));
+      },
+      after);
+}
+
+Result<CaseRecord> CaseEngine::Withdraw(const std::string& ref, const std::string& reason,
+                                        const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (IsOneOf(c.status,
+                    {case_status::kClosed, case_status::kRefused, case_status::kWithdrawn})) {
+          return Refused(c, "is " + c.status + " already");
+        }
+        if (reason.empty()) return Refused(c, "give the reason the resident gave, or 'none given'");
+        const Instant now = When();
+        SupersedeOpenDeadlines(c, now);
+        c.status = std::string(case_status::kWithdrawn);
+        c.closed_at = now;
+        h.push_back(Entry(actor, "withdrawn", reason));
+        return Status::Ok();
+      },
+      after);
 }
 
 }  // namespace complaints

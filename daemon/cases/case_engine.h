@@ -61,16 +61,18 @@ class CaseEngine {
   // Records the acknowledgement (default: now); where the response clock starts at the
   // acknowledgement, the response deadline is recomputed from it.
   Result<CaseRecord> Acknowledge(const std::string& ref, const std::string& actor,
-                                 std::optional<Instant> at = std::nullopt);
+                                 std::optional<Instant> at = std::nullopt,
+                                 const Hook& after = nullptr);
   // Records every stage acknowledgement that was sent but not recorded (the process died
   // between the two, or recording failed), at the time it was sent. Returns the references.
   Result<std::vector<std::string>> RecordSentAcknowledgements(const std::string& actor);
   Result<CaseRecord> Define(const std::string& ref, const std::string& definition,
-                            const std::string& outcome_sought, const std::string& actor);
+                            const std::string& outcome_sought, const std::string& actor,
+                            const Hook& after = nullptr);
   // A handler, or a panel (several members). At stage 2 and later nobody who handled an earlier
   // stage may handle this one.
   Result<CaseRecord> Assign(const std::string& ref, const std::vector<std::string>& handlers,
-                            const std::string& actor);
+                            const std::string& actor, const Hook& after = nullptr);
   // Moves the response deadline by `working_days`, within the policy's cap for the stage.
   Result<CaseRecord> Extend(const std::string& ref, int working_days, const std::string& reason,
                             const std::string& actor, const Hook& after = nullptr);
@@ -92,11 +94,11 @@ class CaseEngine {
                             const std::string& detail, const std::string& actor,
                             const Hook& after = nullptr);
   Result<CaseRecord> Close(const std::string& ref, const std::string& note,
-                           const std::string& actor);
+                           const std::string& actor, const Hook& after = nullptr);
   Result<CaseRecord> Reopen(const std::string& ref, const std::string& reason,
-                            const std::string& actor);
-  Result<CaseRecord> Note(const std::string& ref, const std::string& text,
-                          const std::string& actor);
+                            const std::string& actor, const Hook& after = nullptr);
+  Result<CaseRecord> Note(const std::string& ref, const std::string& text, const std::string& actor,
+                          const Hook& after = nullptr);
   // A person corrects the classifier. Into a complaint: stage 1 opens with its clocks running
   // from when the message was received (the Code's start), which may already be overdue. Out of
   // a complaint (only before any stage response): the complaint's deadlines are superseded. The
@@ -106,7 +108,17 @@ class CaseEngine {
   Result<CaseRecord> Relabel(const std::string& ref, CaseType to, const std::string& reason,
                              const std::string& actor, const Hook& after = nullptr);
   Result<CaseRecord> CompleteAction(const std::string& ref, int64_t action_id,
-                                    const std::string& actor);
+                                    const std::string& actor, const Hook& after = nullptr);
+  // The resident withdraws the complaint (or other case): its clocks stop (open deadlines are
+  // superseded), the reason is kept, and it counts as received but not responded to.
+  Result<CaseRecord> Withdraw(const std::string& ref, const std::string& reason,
+                              const std::string& actor, const Hook& after = nullptr);
+
+  // Staff record an action when it happened (a call made yesterday, a letter posted last week):
+  // the operations that follow are dated `at` (none: now) until it is set again, and their
+  // history keeps both when it happened and when it was recorded. Refused in the future; each
+  // operation also refuses a time before the case's latest event.
+  Status SetActingAt(std::optional<Instant> at);
 
  private:
   using Change = std::function<Status(CaseRecord&, std::vector<HistoryEntry>&)>;
@@ -114,6 +126,8 @@ class CaseEngine {
                             const Hook& after = nullptr);
   HistoryEntry Entry(const std::string& actor, const std::string& action,
                      const std::string& detail) const;
+  // When the operation in hand happened: SetActingAt's time, or now.
+  Instant When() const { return acting_at_.value_or(clock_.Now()); }
   const StagePolicy* StageRules(int number) const;
   void OpenStage(CaseRecord& c, int number, Instant start) const;
   void AddDeadline(CaseRecord& c, std::string_view kind, Instant due) const;
@@ -124,6 +138,7 @@ class CaseEngine {
   Policy policy_;
   BusinessHours hours_;
   const Clock& clock_;
+  std::optional<Instant> acting_at_;
 };
 
 }  // namespace complaints

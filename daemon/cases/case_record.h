@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/result.h"
@@ -34,6 +35,7 @@ inline constexpr std::string_view kResponded = "responded";   // stage response 
 inline constexpr std::string_view kEscalationReview = "escalation_review";  // late request
 inline constexpr std::string_view kRefused = "refused";
 inline constexpr std::string_view kClosed = "closed";
+inline constexpr std::string_view kWithdrawn = "withdrawn";  // the resident withdrew it
 }  // namespace case_status
 
 // The triage list (intake/triage.h): a case whose label a person settles first carries this flag,
@@ -137,10 +139,22 @@ struct CaseRecord {
 };
 
 struct HistoryEntry {
-  Instant at{};
+  HistoryEntry() = default;
+  HistoryEntry(Instant at_, std::string actor_, std::string action_, std::string detail_,
+               std::optional<Instant> recorded_at_ = std::nullopt)
+      : at(at_),
+        actor(std::move(actor_)),
+        action(std::move(action_)),
+        detail(std::move(detail_)),
+        recorded_at(recorded_at_) {}
+
+  Instant at{};  // when it happened
   std::string actor;
   std::string action;
   std::string detail;
+  // When it was recorded, for an action staff recorded after the fact (a call yesterday, a letter
+  // posted last week: `--at`); none when recorded as it happened.
+  std::optional<Instant> recorded_at;
 };
 
 }  // namespace complaints

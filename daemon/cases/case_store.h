@@ -47,6 +47,7 @@ struct MessageQuery {
   std::vector<std::string> states;  // any of these (all states when empty)
   Instant since{};                  // received at or after
   int64_t after_id = 0;             // stored after this message
+  std::optional<int64_t> case_id;   // only those on this case
   int limit = 1000;
 };
 
@@ -94,6 +95,11 @@ struct OutboxItem {
   std::optional<Instant> sent_at;
 };
 
+struct FailedMail {
+  OutboxItem item;
+  std::string reference;
+};
+
 // An open deadline the watcher looks at, with what has been done about it.
 struct WatchedDeadline {
   int64_t id = 0;
@@ -125,6 +131,8 @@ class StoreTransaction {
   // existing child rows and inserts new ones (id 0); bumps record.version.
   virtual Status UpdateCase(CaseRecord& record) = 0;
   virtual Status AppendHistory(int64_t case_id, const HistoryEntry& entry) = 0;
+  // When the case's latest recorded event happened (none for a case without history).
+  virtual Result<std::optional<Instant>> LatestEventAt(int64_t case_id) = 0;
   // Keeps a document on a case; assigns document.id.
   virtual Status AddDocument(CaseDocument& document) = 0;
 
@@ -160,7 +168,15 @@ class StoreTransaction {
 struct CaseQuery {
   std::optional<std::string> status;  // only cases in this status
   bool include_closed = false;
+  std::optional<CaseType> type;
+  std::optional<int> stage;
+  std::optional<std::string> handler;  // the current stage's handler or a panel member
+  std::optional<std::string> flag;     // "triage", or a prefix such as "triage-alternative"
+  std::optional<std::string> search;   // in the reference, or the resident's name, email, address
+  bool needs_review = false;           // only cases flagged for a person's review
+  enum class Order { kReceived, kNextDue } order = Order::kReceived;
   int limit = 1000;
+  int offset = 0;
 };
 
 class CaseStore {
@@ -177,6 +193,8 @@ class CaseStore {
 
   virtual Result<CaseRecord> FindCase(const std::string& reference) = 0;
   virtual Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) = 0;
+  // How many cases ListCases would give without its limit and offset.
+  virtual Result<long> CountCases(const CaseQuery& query) = 0;
   virtual Result<std::vector<HistoryEntry>> History(int64_t case_id) = 0;
   virtual Result<Contact> GetContact(int64_t id) = 0;
   virtual Result<std::vector<CaseDocument>> Documents(int64_t case_id) = 0;
@@ -203,6 +221,8 @@ class CaseStore {
   // Outbox items due at `now`, oldest first.
   virtual Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) = 0;
   virtual Result<std::vector<OutboxItem>> OutboxFor(int64_t case_id) = 0;
+  // Mail that failed for good, newest first, with its case's reference ("" for none): for staff.
+  virtual Result<std::vector<FailedMail>> FailedOutgoing(int limit) = 0;
   virtual Status MarkSent(int64_t item_id, Instant at) = 0;
   // A failed attempt: retried at `next_attempt_at`, or failed for good when `permanent`.
   virtual Status MarkAttemptFailed(int64_t item_id, const std::string& error,

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -190,7 +191,22 @@ ALTER TABLE attachments ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attachments ADD COLUMN added_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX attachments_by_case ON attachments(case_id);
 )sql",
+    // 5: the workbench's queue: each case's next deadline we owe (acknowledge, respond, resolve
+    // the pre-formal step), or 253402300799 (the last second of 9999) when none, kept by
+    // InsertCase and UpdateCase, so the queue's first page is read through an index.
+    R"sql(
+ALTER TABLE cases ADD COLUMN next_due_at INTEGER NOT NULL DEFAULT 253402300799;
+UPDATE cases SET next_due_at = coalesce((SELECT min(d.due_at) FROM deadlines d
+  WHERE d.case_id = cases.id AND d.met_at IS NULL AND d.superseded_at IS NULL
+  AND d.kind IN ('acknowledge', 'respond', 'pre_formal_resolve')), 253402300799);
+CREATE INDEX cases_queue ON cases(next_due_at, id) WHERE status NOT IN ('closed', 'refused', 'withdrawn');
+CREATE INDEX cases_by_contact ON cases(contact_id);
+CREATE INDEX outbox_failed ON outbox(id) WHERE state = 'failed';
+ALTER TABLE history ADD COLUMN recorded_at INTEGER;
+)sql",
 };
+
+constexpr int64_t kNoDeadline = 253402300799;  // 9999-12-31T23:59:59Z: no deadline we owe
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -635,6 +651,20 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     return Status::Ok();
   }
 
+  // The next deadline we owe on `c` (the queue's order), or the end of time.
+  static int64_t NextDue(const CaseRecord& c) {
+    int64_t next = kNoDeadline;
+    for (const Deadline& d : c.deadlines) {
+      if (!d.open()) continue;
+      if (d.kind != deadline_kind::kAcknowledge && d.kind != deadline_kind::kRespond &&
+          d.kind != deadline_kind::kPreFormalResolve) {
+        continue;
+      }
+      next = std::min<int64_t>(next, d.due_at.time_since_epoch().count());
+    }
+    return next;
+  }
+
   void BindCase(Statement& s, const CaseRecord& c) {
     s.Bind(1, c.reference).Bind(2, c.policy_id).Bind(3, std::string(CaseTypeName(c.type)));
     s.Bind(4, std::string(ChannelName(c.channel))).Bind(5, c.status).Bind(6, int64_t{c.stage});
@@ -648,9 +678,10 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     Statement s(db,
                 "INSERT INTO cases(reference, policy_id, type, channel, status, stage, "
                 "received_at, contact_id, representative_id, summary, definition, outcome_sought, "
-                "refusal_reason, needs_review, flags, closed_at, version) VALUES(?1, ?2, ?3, ?4, "
-                "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1)");
+                "refusal_reason, needs_review, flags, closed_at, version, next_due_at) VALUES(?1, "
+                "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?19)");
     BindCase(s, c);
+    s.Bind(19, NextDue(c));
     if (Status r = s.Run(); !r) return r;
     c.id = sqlite3_last_insert_rowid(db);
     c.version = 1;
@@ -662,10 +693,10 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
                 "UPDATE cases SET reference = ?1, policy_id = ?2, type = ?3, channel = ?4, "
                 "status = ?5, stage = ?6, received_at = ?7, contact_id = ?8, representative_id = "
                 "?9, summary = ?10, definition = ?11, outcome_sought = ?12, refusal_reason = ?13, "
-                "needs_review = ?14, flags = ?15, closed_at = ?16, version = version + 1 "
-                "WHERE id = ?17 AND version = ?18");
+                "needs_review = ?14, flags = ?15, closed_at = ?16, version = version + 1, "
+                "next_due_at = ?19 WHERE id = ?17 AND version = ?18");
     BindCase(s, c);
-    s.Bind(17, c.id).Bind(18, c.version);
+    s.Bind(17, c.id).Bind(18, c.version).Bind(19, NextDue(c));
     if (Status r = s.Run(); !r) return r;
     if (sqlite3_changes(db) != 1) {
       return Status::Error("case " + c.reference +
@@ -830,10 +861,22 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
 
   Status AppendHistory(int64_t case_id, const HistoryEntry& e) override {
     Statement s(db,
-                "INSERT INTO history(case_id, at, actor, action, detail) "
-                "VALUES(?1, ?2, ?3, ?4, ?5)");
+                "INSERT INTO history(case_id, at, actor, action, detail, recorded_at) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
     s.Bind(1, case_id).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.detail);
+    if (e.recorded_at) {
+      s.Bind(6, *e.recorded_at);
+    } else {
+      s.Bind(6, std::optional<int64_t>());
+    }
     return s.Run();
+  }
+  Result<std::optional<Instant>> LatestEventAt(int64_t case_id) override {
+    Statement s(db, "SELECT max(at) FROM history WHERE case_id = ?1");
+    s.Bind(1, case_id);
+    if (s.Step() != SQLITE_ROW) return Result<std::optional<Instant>>::Error(s.error());
+    if (s.IsNull(0)) return std::optional<Instant>();
+    return std::optional<Instant>(s.At(0));
   }
 };
 
@@ -922,15 +965,76 @@ Result<CaseRecord> SqliteCaseStore::FindCase(const std::string& reference) {
   return impl_->LoadCase(reference);
 }
 
+namespace {
+
+// The filters as bound values (NULL: no filter); a search term is matched as a substring of the
+// reference, the resident's name, email or address (postcodes with or without their space).
+// The SELECT of a case query, `columns` after SELECT: only the conditions the query sets, so that
+// the plain queue (open cases by next due date) is exactly the partial index cases_queue's
+// condition and reads 50 rows, not every case. Values are bound (?1 .. ?6), never spliced in.
+std::string CaseSelect(const std::string& columns, const CaseQuery& query) {
+  std::string with;
+  std::string sql = "SELECT " + columns + " FROM cases c WHERE 1";
+  if (query.status) {
+    sql += " AND c.status = ?1";
+  } else if (!query.include_closed) {
+    sql += " AND c.status NOT IN ('closed', 'refused', 'withdrawn')";
+  }
+  if (query.type) sql += " AND c.type = ?2";
+  if (query.stage) sql += " AND c.stage = ?3";
+  if (query.handler) {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM stages s WHERE s.case_id = c.id AND s.number = c.stage AND "
+        "(s.handler = ?4 OR EXISTS (SELECT 1 FROM json_each(s.panel) WHERE value = ?4)))";
+  }
+  if (query.flag) {
+    sql +=
+        " AND instr(c.flags, ?5) > 0 AND EXISTS (SELECT 1 FROM json_each(c.flags) WHERE value = "
+        "?5 OR value LIKE ?5 || ':%')";  // instr first: most cases carry no flag at all
+  }
+  if (query.search && query.search->find('@') != std::string::npos &&
+      query.search->find(' ') == std::string::npos) {
+    // A whole email address: that person, through the index on addresses.
+    with = "WITH matching AS (SELECT e.contact_id AS id FROM contact_emails e WHERE e.email = ?6) ";
+    sql += " AND (c.contact_id IN matching OR c.representative_id IN matching)";
+  } else if (query.search) {
+    // The people who match are found once (not once per case), then their cases.
+    with =
+        "WITH matching AS (SELECT p.id FROM contacts p WHERE instr(lower(p.name), ?6) > 0 OR "
+        "instr(replace(lower(p.address), ' ', ''), replace(?6, ' ', '')) > 0 UNION SELECT "
+        "e.contact_id FROM contact_emails e WHERE instr(lower(e.email), ?6) > 0) ";
+    sql +=
+        " AND (instr(lower(c.reference), ?6) > 0 OR c.contact_id IN matching OR "
+        "c.representative_id IN matching)";
+  }
+  if (query.needs_review) sql += " AND c.needs_review = 1";
+  return with + sql;
+}
+
+void BindCaseQuery(Statement& s, const CaseQuery& query) {
+  if (query.status) s.Bind(1, *query.status);
+  if (query.type) s.Bind(2, std::string(CaseTypeName(*query.type)));
+  if (query.stage) s.Bind(3, int64_t{*query.stage});
+  if (query.handler) s.Bind(4, *query.handler);
+  if (query.flag) s.Bind(5, *query.flag);
+  if (query.search) {
+    std::string search = *query.search;
+    for (char& ch : search) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    s.Bind(6, search);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<CaseRecord>> SqliteCaseStore::ListCases(const CaseQuery& query) {
   using R = Result<std::vector<CaseRecord>>;
-  const std::string sql = std::string("SELECT ") + kCaseColumns +
-                          " FROM cases WHERE (?1 IS NULL OR status = ?1) AND (?2 OR status NOT IN "
-                          "('closed', 'refused')) ORDER BY received_at, id LIMIT ?3";
+  std::string sql =
+      CaseSelect(kCaseColumns, query) + (query.order == CaseQuery::Order::kNextDue
+                                             ? " ORDER BY c.next_due_at, c.id LIMIT ?7 OFFSET ?8"
+                                             : " ORDER BY c.received_at, c.id LIMIT ?7 OFFSET ?8");
   Statement s(impl_->db, sql.c_str());
-  s.Bind(1, query.status ? *query.status : std::string());
-  if (!query.status) s.Bind(1, std::optional<int64_t>());
-  s.Bind(2, int64_t{query.include_closed || query.status ? 1 : 0}).Bind(3, int64_t{query.limit});
+  BindCaseQuery(s, query);
+  s.Bind(7, int64_t{query.limit}).Bind(8, int64_t{query.offset});
   std::vector<CaseRecord> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
@@ -943,14 +1047,25 @@ Result<std::vector<CaseRecord>> SqliteCaseStore::ListCases(const CaseQuery& quer
   return out;
 }
 
+Result<long> SqliteCaseStore::CountCases(const CaseQuery& query) {
+  Statement s(impl_->db, CaseSelect("count(*)", query).c_str());
+  BindCaseQuery(s, query);
+  if (s.Step() != SQLITE_ROW) return Result<long>::Error(s.error());
+  return static_cast<long>(s.Int(0));
+}
+
 Result<std::vector<HistoryEntry>> SqliteCaseStore::History(int64_t case_id) {
   using R = Result<std::vector<HistoryEntry>>;
   Statement s(impl_->db,
-              "SELECT at, actor, action, detail FROM history WHERE case_id = ?1 ORDER BY id");
+              "SELECT at, actor, action, detail, recorded_at FROM history WHERE case_id = ?1 "
+              "ORDER BY id");
   s.Bind(1, case_id);
   std::vector<HistoryEntry> out;
   int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out.push_back({s.At(0), s.Text(1), s.Text(2), s.Text(3)});
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    out.push_back({s.At(0), s.Text(1), s.Text(2), s.Text(3),
+                   s.IsNull(4) ? std::nullopt : std::optional<Instant>(s.At(4))});
+  }
   if (rc != SQLITE_DONE) return R::Error(s.error());
   return out;
 }
@@ -1028,12 +1143,14 @@ Result<std::vector<MessageListing>> SqliteCaseStore::ListMessages(const MessageQ
   using R = Result<std::vector<MessageListing>>;
   // The states as one bound JSON array: no SQL built from the caller's words.
   const nlohmann::json states = query.states;
-  const std::string sql = std::string(kListingColumns) +
-                          "AND m.id > ?4 AND m.received_at >= ?1 AND (json_array_length(?2) = 0 OR "
-                          "m.state IN (SELECT value FROM json_each(?2))) ORDER BY m.id LIMIT ?3";
+  const std::string sql =
+      std::string(kListingColumns) +
+      "AND m.id > ?4 AND m.received_at >= ?1 AND (json_array_length(?2) = 0 OR "
+      "m.state IN (SELECT value FROM json_each(?2))) AND (?5 IS NULL OR m.case_id = ?5) "
+      "ORDER BY m.id LIMIT ?3";
   Statement s(impl_->db, sql.c_str());
   s.Bind(1, query.since).Bind(2, states.dump()).Bind(3, int64_t{query.limit});
-  s.Bind(4, query.after_id);
+  s.Bind(4, query.after_id).Bind(5, query.case_id);
   std::vector<MessageListing> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadListing(s));
@@ -1175,6 +1292,21 @@ Result<std::vector<OutboxItem>> SqliteCaseStore::OutboxFor(int64_t case_id) {
   std::vector<OutboxItem> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(OutboxFromRow(s));
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return out;
+}
+
+Result<std::vector<FailedMail>> SqliteCaseStore::FailedOutgoing(int limit) {
+  using R = Result<std::vector<FailedMail>>;
+  const std::string sql = std::string("SELECT ") + kOutboxColumns +
+                          ", (SELECT reference FROM cases WHERE cases.id = outbox.case_id) FROM "
+                          "outbox INDEXED BY outbox_failed WHERE state = 'failed' ORDER BY id DESC "
+                          "LIMIT ?1";
+  Statement s(impl_->db, sql.c_str());
+  s.Bind(1, int64_t{limit});
+  std::vector<FailedMail> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back({OutboxFromRow(s), s.Text(13)});
   if (rc != SQLITE_DONE) return R::Error(s.error());
   return out;
 }

@@ -24,6 +24,7 @@ class SqliteCaseStore : public CaseStore {
   Status CommitTogether(const std::function<void()>& work) override;
   Result<CaseRecord> FindCase(const std::string& reference) override;
   Result<std::vector<CaseRecord>> ListCases(const CaseQuery& query) override;
+  Result<long> CountCases(const CaseQuery& query) override;
   Result<std::vector<HistoryEntry>> History(int64_t case_id) override;
   Result<Contact> GetContact(int64_t id) override;
   Result<std::vector<CaseDocument>> Documents(int64_t case_id) override;
@@ -37,6 +38,7 @@ class SqliteCaseStore : public CaseStore {
   Result<std::vector<WatchedDeadline>> OpenDeadlines(Instant until, int limit) override;
   Result<std::vector<OutboxItem>> DueOutgoing(Instant now, int limit) override;
   Result<std::vector<OutboxItem>> OutboxFor(int64_t case_id) override;
+  Result<std::vector<FailedMail>> FailedOutgoing(int limit) override;
   Status MarkSent(int64_t item_id, Instant at) override;
   Status MarkAttemptFailed(int64_t item_id, const std::string& error, Instant next_attempt_at,
                            bool permanent) override;

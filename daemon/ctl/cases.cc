@@ -15,6 +15,8 @@
 #include "daemon/cases/sqlite_case_store.h"
 #include "daemon/ctl/session.h"
 #include "daemon/intake/triage.h"
+#include "daemon/staff/case_json.h"
+#include "daemon/staff/staff_actions.h"
 
 namespace complaints {
 namespace {
@@ -45,7 +47,10 @@ constexpr const char* kUsage =
     "  relabel REF --label TYPE --reason TEXT   correct the classifier (kept as training data);\n"
     "          on a triage case, also confirm (the same label) and send the letter it calls for\n"
     "  action-done REF ID\n"
+    "  withdraw REF --reason TEXT   the resident withdrew it: its clocks stop\n"
     "  document REF ID (--out FILE | --text)   a kept document (a scanned letter) or its text\n"
+    "every action but list, show and document takes --at ISO: when it happened (a call made\n"
+    "yesterday), not in the future nor before the case's latest event; the history keeps both\n"
     "types: complaint comment compliment service_request asb; "
     "channels: email letter phone visit web\n";
 
@@ -53,142 +58,6 @@ std::string Actor(const CommandLine& line) {
   if (auto as = line.Get("as")) return *as;
   if (const char* user = std::getenv("USER")) return user;
   return "staff";
-}
-
-json DeadlinesJson(const CaseRecord& c, bool all) {
-  json out = json::array();
-  for (const Deadline& d : c.deadlines) {
-    if (d.superseded_at && !all) continue;
-    json item = {{"kind", d.kind},
-                 {"stage", d.stage},
-                 {"due_at", FormatLondonIso(d.due_at)},
-                 {"met_at", d.met_at ? json(FormatLondonIso(*d.met_at)) : json(nullptr)}};
-    if (all) {
-      item["superseded_at"] =
-          d.superseded_at ? json(FormatLondonIso(*d.superseded_at)) : json(nullptr);
-    }
-    out.push_back(item);
-  }
-  return out;
-}
-
-json CaseJson(const CaseRecord& c, bool all_deadlines) {
-  const StageRecord* stage = c.CurrentStage();
-  json actions = json::array();
-  for (const ActionRecord& a : c.actions) {
-    actions.push_back({{"id", a.id},
-                       {"stage", a.stage},
-                       {"description", a.description},
-                       {"due_on", a.due_on ? json(FormatDay(*a.due_on)) : json(nullptr)},
-                       {"done_at", a.done_at ? json(FormatLondonIso(*a.done_at)) : json(nullptr)}});
-  }
-  return {{"reference", c.reference},
-          {"policy", c.policy_id},
-          {"type", std::string(CaseTypeName(c.type))},
-          {"channel", std::string(ChannelName(c.channel))},
-          {"stage", c.stage},
-          {"stage_name", stage ? stage->name : ""},
-          {"status", c.status},
-          {"received_at", FormatLondonIso(c.received_at)},
-          {"handler", stage && !stage->handler.empty() ? json(stage->handler) : json(nullptr)},
-          {"panel", stage ? stage->panel : std::vector<std::string>{}},
-          {"summary", c.summary},
-          {"definition", c.definition},
-          {"outcome_sought", c.outcome_sought},
-          {"needs_review", c.needs_review},
-          {"flags", c.flags},
-          {"refusal_reason", c.refusal_reason},
-          {"deadlines", DeadlinesJson(c, all_deadlines)},
-          {"actions", actions}};
-}
-
-Result<std::optional<Instant>> OptionalInstant(const CommandLine& line, const std::string& name) {
-  auto text = line.Get(name);
-  if (!text) return std::optional<Instant>();
-  Result<Instant> at = ParseIsoInstant(*text);
-  if (!at) return at.status();
-  return std::optional<Instant>(*at);
-}
-
-Result<std::string> Required(const CommandLine& line, const std::string& name) {
-  if (auto v = line.Get(name); v && !v->empty()) return *v;
-  return Result<std::string>::Error("missing --" + name);
-}
-
-Result<OpenRequest> ReadOpenRequest(const CommandLine& line) {
-  OpenRequest r;
-  Result<std::string> type = Required(line, "type");
-  if (!type) return type.status();
-  Result<CaseType> parsed_type = ParseCaseType(*type);
-  if (!parsed_type) return parsed_type.status();
-  r.type = *parsed_type;
-  Result<std::string> channel = Required(line, "channel");
-  if (!channel) return channel.status();
-  Result<Channel> parsed_channel = ParseChannel(*channel);
-  if (!parsed_channel) return parsed_channel.status();
-  r.channel = *parsed_channel;
-  r.contact.name = line.Get("name").value_or("");
-  r.contact.emails = line.GetAll("email");
-  r.contact.phone = line.Get("phone").value_or("");
-  r.contact.address = line.Get("address").value_or("");
-  r.contact.tenancy_ref = line.Get("tenancy").value_or("");
-  r.contact.vulnerabilities = line.Get("vulnerabilities").value_or("");
-  r.contact.adjustments = line.Get("adjustments").value_or("");
-  r.contact.restrictions = line.Get("restrictions").value_or("");
-  if (line.Has("representative-name") || line.Has("representative-email")) {
-    Contact rep;
-    rep.name = line.Get("representative-name").value_or("");
-    if (auto email = line.Get("representative-email")) rep.emails = {*email};
-    rep.phone = line.Get("representative-phone").value_or("");
-    r.representative = rep;
-  }
-  r.summary = line.Get("summary").value_or("");
-  r.pre_formal = line.Has("pre-formal");
-  if (auto stage = line.Get("stage")) {
-    Result<long> n = ParseWholeNumber(*stage, "stage", 1, 9);
-    if (!n) return n.status();
-    r.start_stage = static_cast<int>(*n);
-  }
-  Result<std::optional<Instant>> received = OptionalInstant(line, "received");
-  if (!received) return received.status();
-  r.received_at = *received;
-  return r;
-}
-
-Result<StageResponse> ReadResponse(const CommandLine& line) {
-  StageResponse r;
-  Result<std::string> outcome = Required(line, "outcome");
-  if (!outcome) return outcome.status();
-  r.outcome = *outcome;
-  r.apology = line.Has("apology");
-  r.summary = line.Get("summary").value_or("");
-  for (const std::string& item : line.GetAll("financial")) {
-    const size_t colon = item.find(':');
-    const std::string amount = item.substr(0, colon);
-    const size_t dot = amount.find('.');
-    Result<long> pounds = ParseWholeNumber(amount.substr(0, dot), "amount in pounds", 0, 1000000);
-    Result<long> pence = dot == std::string::npos
-                             ? Result<long>(0L)
-                             : ParseWholeNumber(amount.substr(dot + 1), "pence", 0, 99);
-    if (!pounds || !pence || colon == std::string::npos ||
-        (dot != std::string::npos && amount.size() - dot != 3)) {
-      return Result<StageResponse>::Error("--financial '" + item +
-                                          "': expected POUNDS:WHAT, e.g. 150.00:distress");
-    }
-    r.financial.push_back({*pounds * 100 + *pence, item.substr(colon + 1)});
-  }
-  for (const std::string& item : line.GetAll("action")) {
-    ActionRecord a;
-    const size_t at = item.rfind('@');
-    a.description = item.substr(0, at);
-    if (at != std::string::npos) {
-      Result<std::chrono::sys_days> due = ParseDay(item.substr(at + 1));
-      if (!due) return due.status();
-      a.due_on = *due;
-    }
-    r.actions.push_back(a);
-  }
-  return r;
 }
 
 void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
@@ -223,157 +92,22 @@ void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
     out << (a.done_at ? ", done" : ", outstanding") << "\n";
   }
   for (const HistoryEntry& h : history) {
-    out << FormatLondonIso(h.at) << "  " << h.actor << "  " << h.action << "  " << h.detail << "\n";
+    out << FormatLondonIso(h.at) << "  " << h.actor << "  " << h.action << "  " << h.detail;
+    if (h.recorded_at) out << "  (recorded " << FormatLondonIso(*h.recorded_at) << ")";
+    out << "\n";
   }
 }
 
-// Runs one verb; `ref` is the positional reference where the verb takes one.
-// The letter a staff action sends the resident, queued with the change; none without a mailer.
-CaseEngine::Hook Letter(CtlSession& session, const std::string& template_name,
-                        nlohmann::json extra) {
-  if (!session.mailer) return nullptr;
-  return [&session, template_name, extra](StoreTransaction& txn, CaseRecord& c,
-                                          std::vector<HistoryEntry>& h) -> Status {
-    Result<Contact> resident = session.store->GetContact(c.contact_id);
-    if (!resident) return resident.status();
-    if (resident->emails.empty()) {
-      h.push_back({session.clock.Now(), "complaintsctl", "mail_not_sent",
-                   template_name + ": the resident has no email address; send it by post"});
-      return Status::Ok();
-    }
-    CaseMailer::Outgoing mail;
-    mail.template_name = template_name;
-    mail.to = {resident->name, resident->emails.front()};
-    mail.values = session.mailer->CaseValues(c, *resident);
-    for (const auto& [key, value] : extra.items()) mail.values[key] = value;
-    mail.automatic = false;  // written by a person
-    mail.case_id = c.id;
-    mail.reference = c.reference;
-    mail.unique = template_name + "-v" + std::to_string(c.version);
-    std::string why;
-    Result<std::optional<OutboxItem>> queued = session.mailer->Queue(txn, mail, &why);
-    if (!queued) return queued.status();
-    h.push_back({session.clock.Now(), "complaintsctl",
-                 queued.value() ? "mail_queued" : "mail_suppressed",
-                 queued.value() ? template_name + " to the resident" : why});
-    return Status::Ok();
-  };
-}
-
-std::string OutcomeWords(const std::string& outcome) {
-  if (outcome == "upheld") return "upheld";
-  if (outcome == "partly_upheld") return "upheld in part";
-  return "not upheld";
-}
-
-std::string RemedyWords(const StageResponse& r) {
-  std::string out = r.apology ? "an apology" : "";
-  for (const FinancialRemedy& f : r.financial) {
-    const std::string pence = std::to_string(f.amount_pence % 100);
-    out += (out.empty() ? "" : "; ") + std::string("£") + std::to_string(f.amount_pence / 100) +
-           "." + (pence.size() < 2 ? "0" : "") + pence + " for " + f.what_for;
+// The command line's options as a staff action's fields (the same names: see staff_actions.h).
+ActionFields FieldsOf(const CommandLine& line, const CommandLine::Spec& spec) {
+  ActionFields fields;
+  for (const std::string& name : spec.value_options) {
+    for (const std::string& value : line.GetAll(name)) fields.Add(name, value);
   }
-  for (const ActionRecord& a : r.actions) {
-    out += (out.empty() ? "" : "; ") + a.description +
-           (a.due_on ? " by " + FormatDay(*a.due_on) : std::string());
+  for (const std::string& name : spec.flags) {
+    if (line.Has(name)) fields.Add(name, "yes");
   }
-  return out;
-}
-
-Result<CaseRecord> Change(const std::string& verb, const std::string& ref, const CommandLine& line,
-                          CaseEngine& engine, const std::string& actor, CtlSession& session) {
-  using R = Result<CaseRecord>;
-  auto need = [&](const std::string& name) { return Required(line, name); };
-  if (verb == "ack") {
-    Result<std::optional<Instant>> at = OptionalInstant(line, "at");
-    if (!at) return R(at.status());
-    return engine.Acknowledge(ref, actor, *at);
-  }
-  if (verb == "define") {
-    Result<std::string> d = need("definition");
-    if (!d) return R(d.status());
-    return engine.Define(ref, *d, line.Get("outcome-sought").value_or(""), actor);
-  }
-  if (verb == "assign") {
-    const std::vector<std::string> handlers = line.GetAll("handler");
-    if (handlers.empty()) return R::Error("missing --handler");
-    return engine.Assign(ref, handlers, actor);
-  }
-  if (verb == "extend") {
-    Result<std::string> days = need("working-days");
-    if (!days) return R(days.status());
-    Result<long> n = ParseWholeNumber(*days, "number of working days", 1, 60);
-    if (!n) return R(n.status());
-    Result<std::string> reason = need("reason");
-    if (!reason) return R(reason.status());
-    return engine.Extend(ref, static_cast<int>(*n), *reason, actor,
-                         Letter(session, "extension", {{"extension_reason", *reason}}));
-  }
-  if (verb == "respond") {
-    Result<StageResponse> response = ReadResponse(line);
-    if (!response) return R(response.status());
-    return engine.Respond(ref, *response, actor,
-                          Letter(session, "stage-response-cover",
-                                 {{"outcome_words", OutcomeWords(response->outcome)},
-                                  {"remedy", RemedyWords(*response)}}));
-  }
-  if (verb == "escalate") {
-    Result<std::optional<Instant>> at = OptionalInstant(line, "at");
-    if (!at) return R(at.status());
-    return engine.Escalate(ref, actor, *at, line.Has("accept-late"));
-  }
-  if (verb == "resolve") {
-    Result<std::string> summary = need("summary");
-    if (!summary) return R(summary.status());
-    Result<CaseRecord> c = session.store->FindCase(ref);
-    const bool quick_fix = c && c->type == CaseType::kComplaint && c->stage == 0 &&
-                           session.policy.pre_formal &&
-                           session.policy.pre_formal->kind == "quick_fix";
-    return engine.Resolve(
-        ref, *summary, actor,
-        quick_fix ? Letter(session, "quick-fix-confirmation", {{"resolution", *summary}})
-                  : nullptr);
-  }
-  if (verb == "refuse") {
-    Result<std::string> reason = need("reason");
-    if (!reason) return R(reason.status());
-    const RefusalReason* known = session.policy.FindRefusalReason(*reason);
-    return engine.Refuse(
-        ref, *reason, line.Get("detail").value_or(""), actor,
-        Letter(session, "refusal", {{"refusal_reason", known ? known->text : *reason}}));
-  }
-  if (verb == "close") return engine.Close(ref, line.Get("note").value_or(""), actor);
-  if (verb == "reopen") {
-    Result<std::string> reason = need("reason");
-    if (!reason) return R(reason.status());
-    return engine.Reopen(ref, *reason, actor);
-  }
-  if (verb == "relabel") {
-    Result<std::string> label = need("label");
-    if (!label) return R(label.status());
-    Result<CaseType> type = ParseCaseType(*label);
-    if (!type) {
-      return R::Error("invalid --label '" + *label +
-                      "': complaint, comment, compliment, service_request or asb");
-    }
-    Result<std::string> reason = need("reason");
-    if (!reason) return R(reason.status());
-    Result<CaseRecord> current = session.store->FindCase(ref);
-    if (!current) return current;
-    if (!IsInTriage(*current)) return engine.Relabel(ref, *type, *reason, actor);
-    if (!session.mailer) {
-      return R::Error(
-          "is on the triage list: settling its label sends the resident a letter, so give "
-          "--config (the daemon's configuration file, for its templates and outbox)");
-    }
-    return SettleLabel(engine, *session.store, *session.mailer, ref, *type, *reason, actor);
-  }
-  if (verb == "note") {
-    Result<std::string> text = need("text");
-    if (!text) return R(text.status());
-    return engine.Note(ref, *text, actor);
-  }
-  return R::Error("unknown cases command '" + verb + "'");
+  return fields;
 }
 
 const std::map<std::string, CommandLine::Spec>& Specs() {
@@ -387,23 +121,24 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
         {"open",
          with({"type", "channel", "name", "email", "phone", "address", "tenancy", "vulnerabilities",
                "adjustments", "restrictions", "summary", "received", "stage", "representative-name",
-               "representative-email", "representative-phone"},
+               "representative-email", "representative-phone", "at"},
               {"pre-formal", "json"})},
         {"list", with({"status"}, {"json", "all", "triage"})},
         {"show", with({}, {"json"})},
         {"ack", with({"at"})},
-        {"define", with({"definition", "outcome-sought"})},
-        {"assign", with({"handler"})},
-        {"extend", with({"working-days", "reason"})},
-        {"respond", with({"outcome", "financial", "action", "summary"}, {"apology"})},
+        {"define", with({"definition", "outcome-sought", "at"})},
+        {"assign", with({"handler", "at"})},
+        {"extend", with({"working-days", "reason", "at"})},
+        {"respond", with({"outcome", "financial", "action", "summary", "at"}, {"apology"})},
         {"escalate", with({"at"}, {"accept-late"})},
-        {"resolve", with({"summary"})},
-        {"refuse", with({"reason", "detail"})},
-        {"close", with({"note"})},
-        {"reopen", with({"reason"})},
-        {"note", with({"text"})},
-        {"relabel", with({"label", "reason"})},
-        {"action-done", with({})},
+        {"resolve", with({"summary", "at"})},
+        {"refuse", with({"reason", "detail", "at"})},
+        {"close", with({"note", "at"})},
+        {"reopen", with({"reason", "at"})},
+        {"note", with({"text", "at"})},
+        {"relabel", with({"label", "reason", "at"})},
+        {"withdraw", with({"reason", "at"})},
+        {"action-done", with({"at"})},
         {"document", with({"out"}, {"text"})},
     };
   }();
@@ -450,7 +185,7 @@ int List(const CommandLine& line, CtlSession& s, std::ostream& out, std::ostream
 }  // namespace
 
 std::string CaseJsonLine(const CaseRecord& c, bool all_deadlines) {
-  return CaseJson(c, all_deadlines).dump();
+  return CaseToJson(c, all_deadlines).dump();
 }
 
 int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -476,12 +211,16 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   CtlSession session;
   if (Status s = OpenCtlSession(*line, session); !s) return Fail(err, verb, s.error(), 2);
   CaseEngine engine(*session.store, session.policy, *session.hours, session.clock);
+  StaffDesk desk{*session.store, engine,        session.mailer.get(),
+                 session.policy, session.clock, "complaintsctl"};
   const std::string actor = Actor(*line);
   if (verb == "list") return List(*line, session, out, err);
   if (verb == "open") {
-    Result<OpenRequest> request = ReadOpenRequest(*line);
-    if (!request) return Fail(err, verb, request.error(), 2);
-    Result<CaseRecord> opened = engine.Open(*request, actor);
+    const ActionFields fields = FieldsOf(*line, spec->second);
+    if (Result<OpenRequest> request = ReadOpenRequest(fields); !request) {
+      return Fail(err, verb, request.error(), 2);
+    }
+    Result<CaseRecord> opened = OpenStaffCase(desk, fields, actor);
     if (!opened) return Fail(err, verb, opened.error(), 1);
     out << (line->Has("json") ? CaseJsonLine(*opened, false) : opened->reference) << '\n';
     return 0;
@@ -536,14 +275,9 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
     out << *file << ": " << doc->bytes.size() << " bytes (" << doc->content_type << ")\n";
     return 0;
   }
-  Result<CaseRecord> changed = Result<CaseRecord>::Error("");
-  if (verb == "action-done") {
-    Result<long> id = ParseWholeNumber(words[1], "action id", 1, 1L << 40);
-    if (!id) return Fail(err, verb, id.error(), 2);
-    changed = engine.CompleteAction(words[0], *id, actor);
-  } else {
-    changed = Change(verb, words[0], *line, engine, actor, session);
-  }
+  ActionFields fields = FieldsOf(*line, spec->second);
+  if (verb == "action-done") fields.Add("id", words[1]);
+  Result<CaseRecord> changed = RunStaffAction(desk, verb, words[0], fields, actor);
   if (!changed)
     return Fail(err, verb, changed.error(),
                 changed.error().rfind("missing", 0) == 0 || changed.error().rfind("invalid", 0) == 0

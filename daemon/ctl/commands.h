@@ -32,6 +32,9 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
 // The case as one JSON object (a line of `cases list --json`).
 std::string CaseJsonLine(const CaseRecord& c, bool all_deadlines);
 
+// `complaintsctl staff add|password|disable|enable|token|list`: the workbench's accounts.
+int RunStaffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 // `complaintsctl classify`: what the classifier makes of messages, texts, or a labelled set.
 //   classify [--json] FILE.eml...   one JSON line per message: file, label, confidence,
 //                                   needs_review, cues

@@ -28,6 +28,7 @@ constexpr Entry kCommands[] = {
     {"oauth2", RunOAuth2Command, "fetch an OAuth2 token as configured (never printed)"},
     {"parse", RunParseCommand, "what the MIME parser makes of message files"},
     {"policy", RunPolicyCommand, "check a landlord's policy against the Code, or show it"},
+    {"staff", RunStaffCommand, "the workbench's staff accounts and API tokens"},
     {"templates", RunTemplatesCommand, "check the email templates, or show one with sample values"},
 };
 

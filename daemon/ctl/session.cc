@@ -50,4 +50,15 @@ Status OpenCtlSession(const CommandLine& line, CtlSession& s) {
   return Status::Ok();
 }
 
+Result<std::string> CtlStorePath(const CommandLine& line) {
+  if (auto db = line.Get("db")) return *db;
+  if (auto config = line.Get("config")) {
+    Result<DaemonConfig> loaded = LoadDaemonConfig(*config);
+    if (!loaded) return loaded.status();
+    return loaded->store_path;
+  }
+  if (const char* env = std::getenv("COMPLAINTSD_DB")) return std::string(env);
+  return std::string("complaints.db");
+}
+
 }  // namespace complaints

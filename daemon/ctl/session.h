@@ -34,4 +34,8 @@ std::string DefaultPolicyPath();
 // --policy override the first two.
 Status OpenCtlSession(const CommandLine& line, CtlSession& session);
 
+// The case store's path alone, chosen as OpenCtlSession chooses it (--db, else --config's store,
+// else $COMPLAINTSD_DB, else complaints.db).
+Result<std::string> CtlStorePath(const CommandLine& line);
+
 }  // namespace complaints

@@ -557,7 +557,8 @@ Result<IntakeOutcome> Intake::Reply(int64_t row, const std::string& reference,
             c.flags.push_back("reply-from-another-address");
           }
         }
-        if (c.status == case_status::kClosed || c.status == case_status::kRefused) {
+        if (c.status == case_status::kClosed || c.status == case_status::kRefused ||
+            c.status == case_status::kWithdrawn) {
           c.needs_review = true;
           if (!c.HasFlag("reply-after-close")) c.flags.push_back("reply-after-close");
         }

@@ -498,6 +498,16 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"letters.return-address", "",
        "our postal address on letters we post, lines separated by '|' (default: the landlord)"},
       {"http.listen", "127.0.0.1:8025", "health and metrics listener"},
+      {"web.listen", "127.0.0.1:8080",
+       "the workbench for staff (ADDRESS:PORT; empty turns it off); put TLS in front of it"},
+      {"web.assets-dir", "",
+       "folder with node_modules/govuk-frontend and static/ (default: web/ in the source tree)"},
+      {"web.trusted-proxies", "",
+       "addresses of a reverse proxy whose user header is believed (single sign-on)"},
+      {"web.proxy-user-header", "", "that header, e.g. X-Forwarded-User (empty: none believed)"},
+      {"web.session-idle-minutes", "30", "a workbench session unused this long ends"},
+      {"web.lock-after", "5", "failed sign-ins in a row that lock an account"},
+      {"web.lock-minutes", "15", "how long it stays locked"},
   };
   return keys;
 }
@@ -570,6 +580,14 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
   ReadDeadlines(r, c);
   ReadLetters(r, c.letters);
   c.http_listen = r.Text("http.listen");
+  c.web.listen = r.Text("web.listen");
+  c.web.assets_dir = r.Path("web.assets-dir");
+  if (c.web.assets_dir.empty()) c.web.assets_dir = kShipped + "/web";
+  c.web.trusted_proxies = SplitList(r.Text("web.trusted-proxies"));
+  c.web.proxy_user_header = r.Text("web.proxy-user-header");
+  c.web.login.session_idle = std::chrono::minutes{r.Number("web.session-idle-minutes", 1, 24 * 60)};
+  c.web.login.lock_after = static_cast<int>(r.Number("web.lock-after", 1, 100));
+  c.web.login.lock_for = std::chrono::minutes{r.Number("web.lock-minutes", 1, 24 * 60)};
   return c;
 }
 

@@ -17,6 +17,7 @@
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outbox_sender.h"
 #include "daemon/service/deadline_watcher.h"
+#include "daemon/staff/staff_accounts.h"
 #include "parsers/result.h"
 
 namespace complaints {
@@ -74,6 +75,15 @@ struct LettersConfig {
   std::vector<std::string> return_address;  // our postal address, on letters we post
 };
 
+// The workbench (web/): where it listens, its assets, sign-in rules and a trusted proxy.
+struct WebConfig {
+  std::string listen = "127.0.0.1:8080";  // "" turns it off
+  std::string assets_dir;                 // holds node_modules/govuk-frontend and static/
+  std::vector<std::string> trusted_proxies;
+  std::string proxy_user_header;
+  LoginPolicy login;
+};
+
 struct DaemonConfig {
   std::string path;
   CalendarSettings calendar;
@@ -101,6 +111,7 @@ struct DaemonConfig {
   OutboxSettings outbox;
   LettersConfig letters;
   std::string http_listen = "127.0.0.1:8025";
+  WebConfig web;
 };
 
 struct ConfigKey {

@@ -51,6 +51,7 @@ class DaemonTest : public ::testing::Test {
         << "mail.staff-domains = westway.example\n"
         << "policy.file = " << COMPLAINTSD_SOURCE_DIR << "/config/policies/westway.json\n"
         << "http.listen = 127.0.0.1:" << http_port_ << "\n"
+        << "web.listen = 127.0.0.1:0\n"  // the workbench on a free port
         << extra;
   }
 

@@ -484,8 +484,10 @@ class OAuth2DaemonTest : public OAuth2CtlTest {
         WriteConfig(name,
                     "mailbox.poll-seconds = 1\nmail.admin = it@ha.example\n"
                     "mailbox.outage-alert-seconds = 1\nhttp.listen = 127.0.0.1:" +
-                        std::to_string(http_port_) + "\npolicy.file = " + COMPLAINTSD_SOURCE_DIR +
-                        "/config/policies/westway.json\n" + extra);
+                        std::to_string(http_port_) +
+                        "\nweb.listen = 127.0.0.1:0\n"  // the workbench on a free port
+                        "policy.file = " +
+                        COMPLAINTSD_SOURCE_DIR + "/config/policies/westway.json\n" + extra);
     // WriteConfig's stand-in model is for complaintsctl: the daemon loads the real one.
     std::string text = ReadFile(config);
     text.replace(text.find("classifier.model = model.bin\n"), 29, "");

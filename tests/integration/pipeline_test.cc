@@ -63,7 +63,8 @@ class PipelineTest : public ::testing::Test {
         << "mail.from = complaints@westway.example\nmail.signing-key-file = key\n"
         << "mail.staff-domains = westway.example\nmail.admin = it@westway.example\n"
         << "policy.file = " << COMPLAINTSD_SOURCE_DIR << "/config/policies/westway.json\n"
-        << "http.listen = 127.0.0.1:" << http_port_ << "\n";
+        << "http.listen = 127.0.0.1:" << http_port_ << "\n"
+        << "web.listen = 127.0.0.1:0\n";  // the workbench on a free port
   }
   void TearDown() override {
     daemon_.reset();

@@ -95,11 +95,11 @@ TEST_F(SqliteCaseStoreTest, CreatesMigratesAndReopens) {
   {
     auto store = SqliteCaseStore::Open(path());
     ASSERT_TRUE(store.ok()) << store.error();
-    EXPECT_EQ((*store)->schema_version(), 4);
+    EXPECT_EQ((*store)->schema_version(), 5);
   }
   auto again = SqliteCaseStore::Open(path());
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), 4);
+  EXPECT_EQ((*again)->schema_version(), 5);
   sqlite3* db = nullptr;
   sqlite3_open(path().c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
@@ -471,6 +471,38 @@ TEST_F(SqliteCaseStoreTest, ReadingFromAnotherThreadWhileWritingIsSafe) {
   done = true;
   reader.join();
   EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST_F(SqliteCaseStoreTest, MailThatFailedForGoodIsListedWithItsCase) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  OutboxItem on_case = SampleOutboxItem();
+  OutboxItem retried = SampleOutboxItem();
+  retried.message_id = "cd.x.2.sig@westway.example";
+  retried.raw = "From: y\r\n\r\nother";
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    Result<int64_t> id = txn.InsertContact(Contact{});
+                    if (!id) return id.status();
+                    CaseRecord c = SampleCase(*id);
+                    if (Status s = txn.InsertCase(c); !s) return s;
+                    on_case.case_id = c.id;
+                    if (Status s = txn.QueueOutgoing(on_case); !s) return s;
+                    return txn.QueueOutgoing(retried);
+                  })
+                  .ok());
+  EXPECT_TRUE(store->FailedOutgoing(10)->empty());
+  ASSERT_TRUE(
+      store->MarkAttemptFailed(retried.id, "421 busy", Instant("2026-06-10T09:31:00Z"), false)
+          .ok());
+  ASSERT_TRUE(
+      store
+          ->MarkAttemptFailed(on_case.id, "550 no such user", Instant("2026-06-10T09:31:00Z"), true)
+          .ok());
+  auto failed = store->FailedOutgoing(10);
+  ASSERT_TRUE(failed.ok()) << failed.error();
+  ASSERT_EQ(failed->size(), 1u);  // a retry is not a failure yet
+  EXPECT_EQ((*failed)[0].reference, "CX-2026-00001");
+  EXPECT_EQ((*failed)[0].item.last_error, "550 no such user");
 }
 
 }  // namespace

@@ -153,6 +153,51 @@ TEST_F(CtlCasesTest, WholeFlowFromTheCommandLine) {
   EXPECT_NE(show.out.find("tester  reopened  resident called back"), std::string::npos);
 }
 
+TEST_F(CtlCasesTest, ActionsAreRecordedWhenTheyHappenedAndAWithdrawalStopsTheClocks) {
+  // A phone complaint last June, worked through with --at as the officer records it today.
+  ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=phone", "--name=A",
+                 "--at=2026-06-10T09:30:00+01:00"})
+                .code,
+            0);
+  const std::string ref = "WW-2026-00001";
+  EXPECT_EQ(Ctl({"cases", "ack", ref, "--at=2026-06-11T10:00:00+01:00"}).code, 0);
+  EXPECT_EQ(
+      Ctl({"cases", "define", ref, "--definition=Late repair", "--at=2026-06-12T11:00:00+01:00"})
+          .code,
+      0);
+  // Not before the case's latest event, and not in the future.
+  const CtlRun before = Ctl({"cases", "note", ref, "--text=x", "--at=2026-06-11T09:00:00+01:00"});
+  EXPECT_EQ(before.code, 1);
+  EXPECT_NE(before.err.find("before the case's latest event"), std::string::npos) << before.err;
+  const CtlRun future = Ctl({"cases", "note", ref, "--text=x", "--at=2999-01-01T09:00:00Z"});
+  EXPECT_NE(future.code, 0);
+  EXPECT_NE(future.err.find("in the future"), std::string::npos) << future.err;
+  EXPECT_NE(Ctl({"cases", "note", ref, "--text=x", "--at=yesterday"}).code, 0);
+
+  ASSERT_EQ(Ctl({"cases", "withdraw", ref, "--reason=Sorted out with the contractor",
+                 "--at=2026-06-15T14:00:00+01:00"})
+                .code,
+            0);
+  const CtlRun json = Ctl({"cases", "show", ref, "--json"});
+  const nlohmann::json c = nlohmann::json::parse(json.out);
+  EXPECT_EQ(c["status"], "withdrawn");
+  EXPECT_EQ(c["received_at"], "2026-06-10T09:30:00+01:00");
+  for (const auto& d : c["deadlines"]) {
+    // Every clock stopped: met, or superseded at the withdrawal.
+    EXPECT_TRUE(!d["met_at"].is_null() || d["superseded_at"] == "2026-06-15T14:00:00+01:00")
+        << d.dump();
+  }
+  const CtlRun show = Ctl({"cases", "show", ref});
+  EXPECT_NE(show.out.find("2026-06-11T10:00:00+01:00  tester  acknowledged"), std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("withdrawn  Sorted out with the contractor  (recorded "),
+            std::string::npos)
+      << show.out;
+  EXPECT_EQ(Ctl({"cases", "withdraw", ref, "--reason=again"}).code, 1);
+  // A withdrawn case is off the open queue.
+  EXPECT_EQ(Ctl({"cases", "list"}).out.find(ref), std::string::npos);
+}
+
 TEST_F(CtlCasesTest, RefusedChangesExitOneAndBadUsageExitTwo) {
   ASSERT_EQ(Ctl({"cases", "open", "--type=complaint", "--channel=email", "--name=A",
                  "--received=2026-06-10T09:30:00+01:00"})

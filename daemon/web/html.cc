@@ -1,0 +1,156 @@
+#include "daemon/web/html.h"
+
+#include <cstdio>
+
+namespace complaints::web {
+namespace {
+
+// The UTF-8 code point starting at text[i] (its length in *len), or -1 for a broken sequence.
+long CodePoint(std::string_view text, size_t i, size_t* len) {
+  const auto b = static_cast<unsigned char>(text[i]);
+  size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + n > text.size()) {
+    *len = 1;
+    return -1;
+  }
+  long cp = n == 1 ? b : n == 2 ? (b & 0x1f) : n == 3 ? (b & 0x0f) : (b & 0x07);
+  for (size_t k = 1; k < n; ++k) {
+    const auto c = static_cast<unsigned char>(text[i + k]);
+    if ((c >> 6) != 2) {
+      *len = 1;
+      return -1;
+    }
+    cp = (cp << 6) | (c & 0x3f);
+  }
+  *len = n;
+  return cp;
+}
+
+bool Bidi(long cp) { return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069); }
+
+}  // namespace
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (size_t i = 0; i < text.size();) {
+    const char ch = text[i];
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        ++i;
+        continue;
+      case '<':
+        out += "&lt;";
+        ++i;
+        continue;
+      case '>':
+        out += "&gt;";
+        ++i;
+        continue;
+      case '"':
+        out += "&quot;";
+        ++i;
+        continue;
+      case '\'':
+        out += "&#39;";
+        ++i;
+        continue;
+      default:
+        break;
+    }
+    size_t len = 1;
+    const long cp = CodePoint(text, i, &len);
+    char marker[16];
+    if (cp < 0) {
+      out += "\xef\xbf\xbd";  // U+FFFD for bytes that are not UTF-8
+    } else if ((cp < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') || cp == 0x7f || Bidi(cp)) {
+      std::snprintf(marker, sizeof marker, "[U+%04lX]", cp);
+      out += marker;
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string CsrfField(const Viewer& viewer) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + Attr(viewer.csrf) + "\">";
+}
+
+std::string Page(const std::string& title, const Viewer* viewer, std::string_view active,
+                 const std::string& body) {
+  std::string nav;
+  if (viewer) {
+    auto item = [&](std::string_view key, const char* href, const char* label) {
+      const bool on = key == active;
+      nav += std::string("<li class=\"govuk-service-navigation__item") +
+             (on ? " govuk-service-navigation__item--active" : "") +
+             "\"><a class=\"govuk-service-navigation__link\" href=\"" + href + "\"" +
+             (on ? " aria-current=\"page\"" : "") + ">" + label + "</a></li>";
+    };
+    item("home", "/", "Home");
+    item("cases", "/cases", "Queue");
+    item("triage", "/triage", "Triage");
+    item("new", "/new", "Log a case");
+    item("search", "/search", "Search");
+    if (viewer->role == "admin") item("staff", "/staff", "Staff");
+  }
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en-GB\" class=\"govuk-template\">\n<head>\n"
+      "<meta charset=\"utf-8\">\n<title>" +
+      Escape(title) +
+      " - Complaints workbench</title>\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<link rel=\"stylesheet\" href=\"/assets/govuk-frontend.min.css\">\n"
+      "<link rel=\"stylesheet\" href=\"/assets/complaints.css\">\n</head>\n"
+      "<body class=\"govuk-template__body\">\n"
+      "<a href=\"#main\" class=\"govuk-skip-link\">Skip to main content</a>\n"
+      "<header class=\"app-header\"><div class=\"govuk-width-container app-header__bar\">"
+      "<a class=\"app-header__name\" href=\"/\">Complaints workbench</a>";
+  if (viewer) {
+    out +=
+        "<div class=\"app-header__user\"><span>" + Escape(viewer->name) + " (" +
+        Escape(viewer->role) +
+        ")</span> <form method=\"post\" action=\"/logout\" class=\"app-inline\">" +
+        CsrfField(*viewer) +
+        "<button type=\"submit\" class=\"govuk-button govuk-button--secondary app-button--small\" "
+        "data-module=\"govuk-button\">Sign out</button></form></div>";
+  }
+  out += "</div></header>\n";
+  if (viewer) {
+    out +=
+        "<section aria-label=\"Service menu\" class=\"govuk-service-navigation\">"
+        "<div class=\"govuk-width-container\"><nav aria-label=\"Menu\" "
+        "class=\"govuk-service-navigation__wrapper\"><ul "
+        "class=\"govuk-service-navigation__list\">" +
+        nav + "</ul></nav></div></section>\n";
+  }
+  out +=
+      "<div class=\"govuk-width-container\">\n<main class=\"govuk-main-wrapper\" id=\"main\">\n" +
+      body +
+      "\n</main>\n</div>\n<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
+      "<p class=\"govuk-body-s\">complaintsd: the complaints team's workbench. Times are "
+      "UK time; deadlines count working days.</p></div></footer>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace complaints::web
