@@ -69,9 +69,21 @@ int RunIngestCommand(const std::vector<std::string>& args, std::ostream& out, st
 // Exit 0 when every file was read, 1 when one could not be, 2 for bad arguments.
 int RunLetterCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// `complaintsctl mailbox test --config FILE`: logs in to IMAP and SMTP as configured and says
+// what worked (the message count, the processed, quarantine and spam folders present or
+// missing, SMTP authenticated). Exit 0 when both logins worked, 1 when one failed, 2 usage.
+// `complaintsctl mailbox login --config FILE`: the one-time device-code sign-in for Microsoft
+// 365 delegated access; keeps the refresh token in the state directory (0600).
+int RunMailboxCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 // `complaintsctl messages list|show`: the incoming mail as stored, above all what opened no case
 // (classified other, or quarantined), so that a person can see every message and why.
 int RunMessagesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// `complaintsctl oauth2 token --config FILE`: fetches a token as configured and prints
+// "ok expires_in=SECONDS" (exit 0), or the provider's error and what to check (exit 1); never the
+// token. Exit 2 for usage or a configuration without oauth2.
+int RunOAuth2Command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // `complaintsctl parse [--json] [--policy FILE] FILE...`: what the parser makes of each message.
 // Exit 0 when every file parsed, 1 when any did not (each still gets its line), 2 on usage errors.

@@ -252,7 +252,10 @@ Result<uint32_t> ImapSource::Open() {
     }
     const CURLcode rc = curl_easy_perform(c->curl);
     if (rc != CURLE_OK) {
-      return R::Error(Name() + ": " + (c->error[0] ? c->error : curl_easy_strerror(rc)));
+      const bool refused = rc == CURLE_LOGIN_DENIED && !c->token.empty();
+      if (refused && settings_.bearer_token_refused) settings_.bearer_token_refused();
+      return R::Error(Name() + ": " + (c->error[0] ? c->error : curl_easy_strerror(rc)) +
+                      (refused ? " (the server refused the XOAUTH2 token)" : ""));
     }
     curl_easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &c->socket);
     Result<Response> caps = c->Run("CAPABILITY");
@@ -276,6 +279,26 @@ Result<uint32_t> ImapSource::Open() {
   }
   connection_.reset();
   return R::Error(Name() + ": the server gave no UIDVALIDITY");
+}
+
+Result<ImapSource::Survey> ImapSource::Inspect(const std::vector<std::string>& folders) {
+  using R = Result<Survey>;
+  Result<uint32_t> opened = Open();
+  if (!opened) return R(opened.status());
+  Survey survey;
+  Result<Response> status = connection_->Run("STATUS " + Quote(folder_) + " (MESSAGES)");
+  if (!status || status->status != "OK") return R::Error(Name() + ": STATUS failed");
+  static const std::regex messages(R"(MESSAGES (\d+))", std::regex::icase);
+  for (const Line& l : status->untagged) {
+    std::smatch m;
+    if (std::regex_search(l.text, m, messages)) survey.messages = std::stol(m[1]);
+  }
+  for (const std::string& folder : folders) {
+    Result<Response> listed = connection_->Run("LIST \"\" " + Quote(folder));
+    if (!listed || listed->status != "OK") return R::Error(Name() + ": LIST failed");
+    survey.folders.emplace_back(folder, !listed->untagged.empty());
+  }
+  return survey;
 }
 
 Result<std::vector<uint32_t>> ImapSource::UidsAfter(uint32_t uid) {

@@ -10,9 +10,12 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "daemon/credentials/token_source.h"
 #include "daemon/intake/mailbox_watcher.h"
@@ -25,6 +28,7 @@ struct ImapSettings {
   std::string password;
   std::string bearer_token;         // XOAUTH2 instead of a password
   TokenSource bearer_token_source;  // when set: asked for a fresh token at each connection
+  std::function<void()> bearer_token_refused;  // optional: the server refused that token
   std::string ca_file;
   bool verify_tls = true;
   bool require_tls = true;  // for imap://: STARTTLS or fail (false only for a loopback test server)
@@ -43,6 +47,14 @@ class ImapSource : public MailSource {
   Result<std::vector<FetchedMessage>> Fetch(const std::vector<uint32_t>& uids) override;
   Status Move(const std::vector<uint32_t>& uids, const std::string& folder) override;
   Status WaitForMail(std::chrono::milliseconds timeout) override;
+
+  // For `complaintsctl mailbox test`: logs in, selects the folder and counts its messages, and
+  // says which of `folders` exist (LIST). Leaves the connection open.
+  struct Survey {
+    long messages = 0;
+    std::vector<std::pair<std::string, bool>> folders;  // name, present
+  };
+  Result<Survey> Inspect(const std::vector<std::string>& folders);
 
   struct Connection;
 

@@ -3,11 +3,9 @@
 #include "daemon/credentials/secrets.h"
 #include "daemon/credentials/token_source.h"
 #include "daemon/intake/classifier_training.h"
-#include "daemon/intake/imap_source.h"
 #include "daemon/intake/maildir_source.h"
 #include "daemon/intake/parsed_mail_reader.h"
 #include "daemon/outgoing/pickup_transport.h"
-#include "daemon/outgoing/smtp_transport.h"
 #include "parsers/classifier.h"
 
 namespace complaints {
@@ -44,11 +42,15 @@ TokenSource Tokens(const std::string& command, const std::string& file) {
 
 }  // namespace
 
-Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config) {
-  if (config.kind == "maildir") {
-    return std::unique_ptr<MailSource>(
-        std::make_unique<MaildirSource>(config.maildir, WallClock()));
-  }
+std::shared_ptr<OAuth2Tokens> MakeOAuth2Tokens(const DaemonConfig& config, const Clock& clock,
+                                               std::function<void(const std::string&)> warn) {
+  if (!config.oauth2) return nullptr;
+  return std::make_shared<OAuth2Tokens>(*config.oauth2,
+                                        std::make_unique<CurlTokenEndpoint>(config.oauth2->ca_file),
+                                        clock, std::move(warn));
+}
+
+ImapSettings MakeImapSettings(const MailboxConfig& config, std::shared_ptr<OAuth2Tokens> tokens) {
   ImapSettings imap;
   imap.url = config.url;
   imap.user = config.user;
@@ -59,14 +61,29 @@ Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config) 
   imap.verify_tls = config.tls_verify;
   imap.require_tls = config.starttls;
   imap.poll_interval = config.poll_interval;
-  return std::unique_ptr<MailSource>(std::make_unique<ImapSource>(imap));
+  if (config.auth == "oauth2" && tokens) {
+    imap.password.clear();
+    imap.bearer_token_source = OAuth2Tokens::AsSource(tokens);
+    imap.bearer_token_refused = [tokens] { tokens->Forget(); };
+  }
+  return imap;
 }
 
-Result<std::unique_ptr<MailTransport>> MakeMailTransport(const SenderConfig& config,
-                                                         const MailSettings& mail) {
-  if (config.kind == "pickup") {
-    return std::unique_ptr<MailTransport>(std::make_unique<PickupTransport>(config.pickup_dir));
+Result<std::unique_ptr<MailSource>> MakeMailSource(const MailboxConfig& config,
+                                                   std::shared_ptr<OAuth2Tokens> tokens) {
+  if (config.kind == "maildir") {
+    return std::unique_ptr<MailSource>(
+        std::make_unique<MaildirSource>(config.maildir, WallClock()));
   }
+  if (config.auth == "oauth2" && !tokens) {
+    return Result<std::unique_ptr<MailSource>>::Error("mailbox.auth = oauth2 but no oauth2.*");
+  }
+  return std::unique_ptr<MailSource>(
+      std::make_unique<ImapSource>(MakeImapSettings(config, std::move(tokens))));
+}
+
+SmtpSettings MakeSmtpSettings(const SenderConfig& config, const MailSettings& mail,
+                              std::shared_ptr<OAuth2Tokens> tokens) {
   SmtpSettings smtp;
   smtp.url = config.url;
   smtp.user = config.user;
@@ -77,7 +94,25 @@ Result<std::unique_ptr<MailTransport>> MakeMailTransport(const SenderConfig& con
   smtp.verify_tls = config.tls_verify;
   smtp.require_tls = config.starttls;
   smtp.helo_name = mail.message_id_domain;
-  return std::unique_ptr<MailTransport>(std::make_unique<SmtpTransport>(smtp));
+  if (config.auth == "oauth2" && tokens) {
+    smtp.password.clear();
+    smtp.bearer_token_source = OAuth2Tokens::AsSource(tokens);
+    smtp.bearer_token_refused = [tokens] { tokens->Forget(); };
+  }
+  return smtp;
+}
+
+Result<std::unique_ptr<MailTransport>> MakeMailTransport(const SenderConfig& config,
+                                                         const MailSettings& mail,
+                                                         std::shared_ptr<OAuth2Tokens> tokens) {
+  if (config.kind == "pickup") {
+    return std::unique_ptr<MailTransport>(std::make_unique<PickupTransport>(config.pickup_dir));
+  }
+  if (config.auth == "oauth2" && !tokens) {
+    return Result<std::unique_ptr<MailTransport>>::Error("smtp.auth = oauth2 but no oauth2.*");
+  }
+  return std::unique_ptr<MailTransport>(
+      std::make_unique<SmtpTransport>(MakeSmtpSettings(config, mail, std::move(tokens))));
 }
 
 Result<std::unique_ptr<MailReader>> MakeMailReader(const Policy& policy) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "daemon/base/command_line.h"
+#include "daemon/credentials/jwt.h"
 #include "daemon/credentials/secrets.h"
 
 namespace complaints {
@@ -93,6 +94,7 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
   m.maildir = r.Path("mailbox.maildir");
   m.url = r.Text("mailbox.url");
   m.user = r.Text("mailbox.user");
+  m.auth = r.Choice("mailbox.auth", {"password", "oauth2"});
   m.password_secret = r.Text("mailbox.password-file");
   m.token_secret = r.Text("mailbox.oauth-token-file");
   m.token_where = r.SecretWhere("mailbox.oauth-token-file");
@@ -113,6 +115,14 @@ void ReadMailbox(Reader& r, MailboxConfig& m) {
       r.Problem("mailbox.url", "expected imaps://host[:port]/FOLDER or imap://host[:port]/FOLDER");
     }
     if (m.user.empty()) r.Problem("mailbox.user", "required when mailbox.kind = imap");
+    if (m.auth == "oauth2") {
+      if (!m.password_secret.empty() || !m.token_secret.empty() || !m.token_command.empty()) {
+        r.Problem("mailbox.auth",
+                  "with oauth2, set none of mailbox.password-file, mailbox.oauth-token-file and "
+                  "mailbox.oauth-token-command (the token comes from the oauth2.* settings)");
+      }
+      return;
+    }
     const int ways =
         !m.password_secret.empty() + !m.token_secret.empty() + !m.token_command.empty();
     if (ways != 1) {
@@ -131,6 +141,7 @@ void ReadSender(Reader& r, SenderConfig& s) {
   s.pickup_dir = r.Path("outbox.pickup-dir");
   s.url = r.Text("smtp.url");
   s.user = r.Text("smtp.user");
+  s.auth = r.Choice("smtp.auth", {"password", "oauth2"});
   s.password_secret = r.Text("smtp.password-file");
   s.token_secret = r.Text("smtp.oauth-token-file");
   s.token_where = r.SecretWhere("smtp.oauth-token-file");
@@ -138,7 +149,13 @@ void ReadSender(Reader& r, SenderConfig& s) {
   s.ca_file = r.Path("smtp.ca-file");
   s.tls_verify = r.Flag("smtp.tls-verify");
   s.starttls = r.Flag("smtp.starttls");
-  if (s.kind == "smtp") {
+  if (s.kind == "smtp" && s.auth == "oauth2") {
+    if (!s.password_secret.empty() || !s.token_secret.empty() || !s.token_command.empty()) {
+      r.Problem("smtp.auth",
+                "with oauth2, set none of smtp.password-file, smtp.oauth-token-file and "
+                "smtp.oauth-token-command (the token comes from the oauth2.* settings)");
+    }
+  } else if (s.kind == "smtp") {
     if (!s.token_command.empty() && (!s.token_secret.empty() || !s.password_secret.empty())) {
       r.Problem("smtp.oauth-token-command",
                 "set at most one of smtp.password-file, smtp.oauth-token-file and "
@@ -153,6 +170,82 @@ void ReadSender(Reader& r, SenderConfig& s) {
   if (s.kind == "smtp" && s.url.rfind("smtps://", 0) != 0 && s.url.rfind("smtp://", 0) != 0) {
     r.Problem("smtp.url", "expected smtps://host[:port] or smtp://host[:port]");
   }
+}
+
+// A file that is not secret (a certificate), read whole.
+std::string ReadPlainFile(Reader& r, const char* key) {
+  const std::string path = r.Path(key);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) r.Problem(key, path + ": cannot be read");
+  return text.str();
+}
+
+void ReadOAuth2(Reader& r, DaemonConfig& c) {
+  const bool smtp = c.sender.kind == "smtp" && c.sender.auth == "oauth2";
+  if (c.mailbox.auth != "oauth2" && !smtp) return;
+  OAuth2Settings o;
+  o.provider = r.Choice("oauth2.provider", {"microsoft", "google"});
+  const bool google = o.provider == "google";
+  o.flow = google ? "service-account" : "client-credentials";
+  if (!r.Text("oauth2.flow").empty()) {
+    o.flow = google ? r.Choice("oauth2.flow", {"service-account"})
+                    : r.Choice("oauth2.flow", {"client-credentials", "device-code"});
+  }
+  o.tenant = r.Text("oauth2.tenant");
+  o.client_id = r.Text("oauth2.client-id");
+  o.user = r.Text("oauth2.user");
+  if (o.user.empty()) o.user = c.mailbox.user.empty() ? c.sender.user : c.mailbox.user;
+  o.token_url = r.Text("oauth2.token-url");
+  o.scope = r.Text("oauth2.scope");
+  if (!o.token_url.empty() && o.token_url.rfind("https://", 0) != 0 &&
+      o.token_url.rfind("http://127.0.0.1", 0) != 0 && o.token_url.rfind("http://[::1]", 0) != 0) {
+    r.Problem("oauth2.token-url", "expected https://... (plain http only to 127.0.0.1)");
+  }
+  const bool secret = !r.Text("oauth2.client-secret-file").empty();
+  const bool certificate = !r.Text("oauth2.certificate-file").empty();
+  const bool key = !r.Text("oauth2.private-key-file").empty();
+  if (google) {
+    if (r.Text("oauth2.service-account-file").empty()) {
+      r.Problem("oauth2.service-account-file", "required with oauth2.provider = google");
+    } else {
+      o.service_account_json = r.Secret("oauth2.service-account-file", true);
+    }
+    if (o.user.empty()) r.Problem("oauth2.user", "required: the mailbox's address");
+  } else {
+    if (o.tenant.empty() && o.token_url.empty()) {
+      r.Problem("oauth2.tenant", "required with oauth2.provider = microsoft (the tenant ID)");
+    }
+    if (o.client_id.empty()) r.Problem("oauth2.client-id", "required (the app's client ID)");
+    if (certificate != key) {
+      r.Problem("oauth2.certificate-file",
+                "set both oauth2.certificate-file and oauth2.private-key-file, or neither");
+    }
+    if (o.flow == "client-credentials" && secret == certificate) {
+      r.Problem("oauth2.client-secret-file",
+                "set exactly one of oauth2.client-secret-file and oauth2.certificate-file "
+                "(with oauth2.private-key-file)");
+    }
+    o.client_secret = r.Secret("oauth2.client-secret-file", false);
+    if (certificate && key) {
+      o.certificate_pem = ReadPlainFile(r, "oauth2.certificate-file");
+      if (Result<CertificateFacts> cert = ReadCertificate(o.certificate_pem); !cert) {
+        r.Problem("oauth2.certificate-file", cert.error());
+      }
+      o.private_key_pem = r.Secret("oauth2.private-key-file", true);
+      if (!o.private_key_pem.empty()) {
+        if (Result<std::string> signed_ = SignJwtRs256("{}", "{}", o.private_key_pem); !signed_) {
+          r.Problem("oauth2.private-key-file", signed_.error());
+        }
+      }
+    }
+    // The refresh token lives beside the store, in the daemon's state directory.
+    const std::filesystem::path store(c.store_path);
+    o.refresh_token_file = (store.parent_path() / "oauth2-refresh-token").string();
+  }
+  if (smtp && c.sender.user.empty()) c.sender.user = o.user;
+  c.oauth2 = o;
 }
 
 void ReadMail(Reader& r, DaemonConfig& c) {
@@ -318,6 +411,9 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"mailbox.maildir", "", "the Maildir to read (mailbox.kind = maildir)"},
       {"mailbox.url", "", "imaps://host[:993]/INBOX, or imap://host/INBOX with STARTTLS"},
       {"mailbox.user", "", "the IMAP login"},
+      {"mailbox.auth", "password",
+       "password (mailbox.password-file, or a token from mailbox.oauth-token-file or -command) "
+       "or oauth2 (complaintsd fetches tokens itself: the oauth2.* keys)"},
       {"mailbox.password-file", "", "secret: the IMAP password (file, chmod 600, or credential)"},
       {"mailbox.oauth-token-file", "",
        "secret: an XOAUTH2 bearer token instead of a password (re-read at each connection)"},
@@ -340,6 +436,9 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"outbox.first-retry-seconds", "60", "wait before the first retry; doubles up to an hour"},
       {"smtp.url", "", "smtps://host[:465], or smtp://host[:587] with STARTTLS required"},
       {"smtp.user", "", "the SMTP login (empty: no AUTH)"},
+      {"smtp.auth", "password",
+       "password (smtp.password-file, or a token from smtp.oauth-token-file or -command) or "
+       "oauth2 (the oauth2.* keys, shared with the mailbox)"},
       {"smtp.password-file", "", "secret: the SMTP password"},
       {"smtp.oauth-token-file", "",
        "secret: an XOAUTH2 bearer token instead of a password (re-read for each message)"},
@@ -349,6 +448,27 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"smtp.tls-verify", "true", "verify the SMTP server's certificate"},
       {"smtp.starttls", "true",
        "with smtp://, require STARTTLS (false only for a local test server)"},
+      {"oauth2.provider", "microsoft", "microsoft (Microsoft 365) or google (Google Workspace)"},
+      {"oauth2.flow", "",
+       "client-credentials (Microsoft app-only, the default there), device-code (Microsoft "
+       "delegated: complaintsctl mailbox login once) or service-account (Google, the default "
+       "there)"},
+      {"oauth2.tenant", "", "Microsoft: the directory (tenant) ID"},
+      {"oauth2.client-id", "", "Microsoft: the app registration's application (client) ID"},
+      {"oauth2.client-secret-file", "", "secret: the app's client secret"},
+      {"oauth2.certificate-file", "",
+       "or a certificate uploaded to the app (PEM): its key signs a client assertion (RS256)"},
+      {"oauth2.private-key-file", "", "secret: the certificate's RSA private key (PEM)"},
+      {"oauth2.service-account-file", "",
+       "secret: Google's service account key (JSON), with domain-wide delegation"},
+      {"oauth2.user", "", "the mailbox's address (default: mailbox.user)"},
+      {"oauth2.token-url", "",
+       "the token endpoint (default: the provider's; for national clouds); the device-code "
+       "endpoint is the same URL ending in /devicecode"},
+      {"oauth2.scope", "",
+       "the scope asked for (default: Microsoft app-only https://outlook.office365.com/.default, "
+       "delegated offline_access with IMAP.AccessAsUser.All and SMTP.Send; Google "
+       "https://mail.google.com/)"},
       {"mail.from", "complaints@localhost.localdomain", "our address: From of everything we send"},
       {"mail.from-name", "Complaints", "the display name on our mail"},
       {"mail.domain", "", "the domain of our Message-IDs (default: mail.from's)"},
@@ -457,6 +577,7 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
   c.triage.before = std::chrono::minutes{r.Number("triage.decide-minutes", 1, 24 * 60)};
   ReadMailbox(r, c.mailbox);
   ReadSender(r, c.sender);
+  ReadOAuth2(r, c);
   ReadMail(r, c);
   ReadSpam(r, c);
   ReadDeadlines(r, c);

@@ -11,6 +11,7 @@
 
 #include "daemon/base/config_file.h"
 #include "daemon/calendar/calendar_settings.h"
+#include "daemon/credentials/oauth2_tokens.h"
 #include "daemon/intake/spam_check.h"
 #include "daemon/letters/letter_reader.h"
 #include "daemon/outgoing/case_mailer.h"
@@ -27,10 +28,11 @@ struct MailboxConfig {
   std::string maildir;           // for maildir
   std::string url;               // imaps://host:993/INBOX, imap://host/INBOX (STARTTLS)
   std::string user;
-  std::string password_secret;  // a file or credential name
-  std::string token_secret;     // XOAUTH2 bearer token instead of a password
-  std::string token_where;      // where that token is re-read at each connection
-  std::string token_command;    // or: a command that prints a fresh token
+  std::string auth = "password";  // password (or a token file or command) | oauth2
+  std::string password_secret;    // a file or credential name
+  std::string token_secret;       // XOAUTH2 bearer token instead of a password
+  std::string token_where;        // where that token is re-read at each connection
+  std::string token_command;      // or: a command that prints a fresh token
   std::string processed_folder = "Processed";
   std::string quarantine_folder = "Quarantine";
   std::string spam_folder = "Suspected spam";
@@ -48,6 +50,7 @@ struct SenderConfig {
   std::string pickup_dir;
   std::string url;  // smtps://host:465, smtp://host:587 (STARTTLS required)
   std::string user;
+  std::string auth = "password";  // password (or a token file or command) | oauth2
   std::string password_secret;
   std::string token_secret;
   std::string token_where;
@@ -99,6 +102,8 @@ struct DaemonConfig {
   SpamConfig spam;
   MailboxConfig mailbox;
   SenderConfig sender;
+  // Set when mailbox.auth or smtp.auth is oauth2: one token source serves both.
+  std::optional<OAuth2Settings> oauth2;
   MailSettings mail;  // mail.signing_key is filled from the secret at load
   std::string signing_key_secret;
   WatcherSettings watcher;

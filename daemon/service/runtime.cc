@@ -23,6 +23,7 @@ struct Runtime::Parts {
   std::unique_ptr<LetterReader> letters;
   std::unique_ptr<SpamFilter> spam;
   std::unique_ptr<Intake> intake;
+  std::shared_ptr<OAuth2Tokens> tokens;  // shared by source and transport
   std::unique_ptr<MailSource> source;
   std::unique_ptr<MailTransport> transport;
   std::unique_ptr<MailboxWatcher> mailbox;
@@ -118,10 +119,13 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
     p->spam = std::make_unique<SpamChecker>(spam, config.spam.spamd);
     p->intake->EnableSpamFilter(*p->spam);
   }
-  Result<std::unique_ptr<MailSource>> source = MakeMailSource(config.mailbox);
+  p->tokens =
+      MakeOAuth2Tokens(config, clock, [log](const std::string& w) { log("warning: " + w); });
+  Result<std::unique_ptr<MailSource>> source = MakeMailSource(config.mailbox, p->tokens);
   if (!source) return R(source.status());
   p->source = std::move(source).value();
-  Result<std::unique_ptr<MailTransport>> transport = MakeMailTransport(config.sender, config.mail);
+  Result<std::unique_ptr<MailTransport>> transport =
+      MakeMailTransport(config.sender, config.mail, p->tokens);
   if (!transport) return R(transport.status());
   p->transport = std::move(transport).value();
   p->mailbox = std::make_unique<MailboxWatcher>(

@@ -101,9 +101,19 @@ void Dovecot::WriteConfig() {
        << "state_dir = " << dir_ << "/state\n"
        << "log_path = " << dir_ << "/dovecot.log\n"
        << "protocols = imap\nlisten = 127.0.0.1\n"
-       << "auth_failure_delay = 0\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n"
-       << "passdb {\n  driver = static\n  args = password=secret\n}\n"
-       << "userdb {\n  driver = static\n  args = uid=" << uid << " gid=" << gid << " home=" << dir_
+       << "auth_failure_delay = 0\ndisable_plaintext_auth = no\n";
+  if (options_.oauth2_introspection_url.empty()) {
+    conf << "auth_mechanisms = plain login\n"
+         << "passdb {\n  driver = static\n  args = password=secret\n}\n";
+  } else {
+    std::ofstream(dir_ + "/oauth2.conf.ext")
+        << "introspection_mode = post\nintrospection_url = " << options_.oauth2_introspection_url
+        << "\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n";
+    // Only XOAUTH2, as Microsoft 365: curl would pick OAUTHBEARER when it is offered.
+    conf << "auth_mechanisms = xoauth2\npassdb {\n  driver = oauth2\n  mechanisms = xoauth2\n"
+         << "  args = " << dir_ << "/oauth2.conf.ext\n}\n";
+  }
+  conf << "userdb {\n  driver = static\n  args = uid=" << uid << " gid=" << gid << " home=" << dir_
        << "/mail/%u\n}\n"
        << "mail_location = maildir:~/Maildir\nfirst_valid_uid = 1\n"
        << "service imap-login {\n  chroot =\n  inet_listener imap {\n    port = "

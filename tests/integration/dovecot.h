@@ -1,7 +1,9 @@
 // A throwaway Dovecot for the integration tests: its own configuration, state and mail in a
 // temporary folder, IMAP on 127.0.0.1 on a free port (plain, or TLS with a self-signed
-// certificate made for it), any user with the password "secret". Works as root (mail is owned by
-// the dovecot user) and as an ordinary user. Stopped and removed by the destructor.
+// certificate made for it), any user with the password "secret" (or, with
+// oauth2_introspection_url, any user whose XOAUTH2 token the endpoint says is active). Works as
+// root (mail is owned by the dovecot user) and as an ordinary user. Stopped and removed by the
+// destructor.
 #pragma once
 
 #include <memory>
@@ -16,6 +18,9 @@ class Dovecot {
   struct Options {
     bool tls = false;  // imaps with a self-signed certificate (ca_file() verifies it)
     bool idle = true;  // false: IMAP without the IDLE capability
+    // When set: logins are XOAUTH2 only (as Microsoft 365 offers), through Dovecot's oauth2
+    // passdb, which asks this introspection endpoint (oauth2_endpoint.py) about each token.
+    std::string oauth2_introspection_url;
   };
   Dovecot(const std::string& dir, Options options);
   ~Dovecot();

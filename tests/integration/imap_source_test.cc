@@ -150,7 +150,7 @@ TEST(ImapSourceTest, MailAnnouncedDuringThePassIsNotWaitedFor) {
 }
 
 TEST(ImapSourceTest, WithoutMoveOrIdleItCopiesExpungesAndPolls) {
-  Dovecot dovecot(TempDir("imap_nomove"), {false, false});
+  Dovecot dovecot(TempDir("imap_nomove"), {false, false, ""});
   dovecot.Deliver("complaints", Message(1));
   dovecot.Deliver("complaints", Message(2));
   ImapSource imap(Settings(dovecot));
@@ -204,7 +204,7 @@ TEST(ImapSourceTest, UidValidityChangeIsSeen) {
 }
 
 TEST(ImapSourceTest, SelfSignedCertificateIsRefusedUnlessTrusted) {
-  Dovecot dovecot(TempDir("imap_tls"), {true, true});
+  Dovecot dovecot(TempDir("imap_tls"), {true, true, ""});
   ImapSettings s = Settings(dovecot);
   s.require_tls = true;
   Result<uint32_t> refused = ImapSource(s).Open();

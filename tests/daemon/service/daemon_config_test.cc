@@ -192,3 +192,92 @@ TEST_F(DaemonConfigTest, EveryKeyHasAMeaning) {
 
 }  // namespace
 }  // namespace complaints
+
+namespace complaints {
+namespace {
+
+class OAuth2ConfigTest : public DaemonConfigTest {
+ protected:
+  std::string Imap(const std::string& auth) {
+    std::ofstream(dir_ / "secret") << "client-secret-value\n";
+    chmod((dir_ / "secret").c_str(), 0600);
+    return "mailbox.kind = imap\nmailbox.url = imaps://outlook.office365.com/INBOX\n"
+           "mailbox.user = complaints@ha.example\noutbox.pickup-dir = out\n"
+           "mail.signing-key-file = key\nstore.path = state/c.db\nmailbox.auth = " +
+           auth + "\n";
+  }
+};
+
+TEST_F(OAuth2ConfigTest, MicrosoftClientCredentialsIsReadWithItsDefaults) {
+  const std::string text = Imap("oauth2") +
+                           "oauth2.tenant = 0b1c-tenant\noauth2.client-id = app-1\n"
+                           "oauth2.client-secret-file = secret\n";
+  ASSERT_TRUE(Problems(text).empty()) << Problems(text)[0];
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_TRUE(c->oauth2.has_value());
+  EXPECT_EQ(c->oauth2->flow, "client-credentials");
+  EXPECT_EQ(c->oauth2->client_secret, "client-secret-value");
+  EXPECT_EQ(c->oauth2->user, "complaints@ha.example");  // mailbox.user
+  EXPECT_EQ(OAuth2TokenUrl(*c->oauth2),
+            "https://login.microsoftonline.com/0b1c-tenant/oauth2/v2.0/token");
+  EXPECT_EQ(OAuth2Scope(*c->oauth2), "https://outlook.office365.com/.default");
+  EXPECT_EQ(c->oauth2->refresh_token_file, (dir_ / "state/oauth2-refresh-token").string());
+  // Password auth (the default) needs no oauth2 settings, and has none.
+  ASSERT_TRUE(Problems(good_).empty());
+  EXPECT_FALSE(LoadDaemonConfig((dir_ / "c.properties").string())->oauth2.has_value());
+}
+
+TEST_F(OAuth2ConfigTest, ProblemsNameTheKeyAtFault) {
+  auto has = [](const std::vector<std::string>& problems, const std::string& what) {
+    for (const std::string& p : problems) {
+      if (p.find(what) != std::string::npos) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> p = Problems(Imap("oauth2"));
+  EXPECT_TRUE(has(p, "oauth2.tenant: required")) << p[0];
+  EXPECT_TRUE(has(p, "oauth2.client-id: required"));
+  EXPECT_TRUE(has(p, "oauth2.client-secret-file: set exactly one of"));
+  p = Problems(Imap("oauth2") +
+               "mailbox.password-file = secret\noauth2.tenant = t\n"
+               "oauth2.client-id = a\noauth2.client-secret-file = secret\n");
+  EXPECT_TRUE(has(p, "mailbox.auth: with oauth2, set none of"));
+  p = Problems(Imap("oauth2") +
+               "oauth2.tenant = t\noauth2.client-id = a\n"
+               "oauth2.certificate-file = secret\noauth2.private-key-file = secret\n");
+  EXPECT_TRUE(has(p, "oauth2.certificate-file: not a PEM certificate"));
+  EXPECT_TRUE(has(p, "oauth2.private-key-file: not a PEM private key"));
+  p = Problems(Imap("oauth2") + "oauth2.provider = google\n");
+  EXPECT_TRUE(has(p, "oauth2.service-account-file: required"));
+  p = Problems(Imap("oauth2") +
+               "oauth2.provider = google\noauth2.flow = device-code\n"
+               "oauth2.service-account-file = secret\n");
+  EXPECT_TRUE(has(p, "oauth2.flow: 'device-code' is not one of service-account"));
+  p = Problems(Imap("oauth2") +
+               "oauth2.tenant = t\noauth2.client-id = a\n"
+               "oauth2.client-secret-file = secret\noauth2.token-url = http://login.example\n");
+  EXPECT_TRUE(has(p, "oauth2.token-url: expected https://"));
+  p = Problems(Imap("kerberos"));
+  EXPECT_TRUE(has(p, "mailbox.auth: 'kerberos' is not one of password, oauth2"));
+}
+
+TEST_F(OAuth2ConfigTest, SmtpAloneMayUseOAuth2AndTakesTheMailboxUser) {
+  std::ofstream(dir_ / "sa.json") << R"({"client_email": "x@y.iam.gserviceaccount.com"})";
+  chmod((dir_ / "sa.json").c_str(), 0600);
+  const std::string text = good_ +
+                           "outbox.kind = smtp\nsmtp.url = smtps://smtp.gmail.com\n"
+                           "smtp.auth = oauth2\noauth2.provider = google\n"
+                           "oauth2.service-account-file = sa.json\n"
+                           "oauth2.user = complaints@ha.example\n";
+  const std::vector<std::string> p = Problems(text);
+  EXPECT_TRUE(p.empty()) << p[0];
+  Result<DaemonConfig> c = LoadDaemonConfig((dir_ / "c.properties").string());
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->oauth2->flow, "service-account");
+  EXPECT_EQ(c->sender.user, "complaints@ha.example");
+  EXPECT_EQ(OAuth2Scope(*c->oauth2), "https://mail.google.com/");
+}
+
+}  // namespace
+}  // namespace complaints
