@@ -10,6 +10,7 @@ programs it runs and how to choose others), and signs in as a manager.
 """
 
 import argparse
+import datetime
 import os
 import struct
 import sys
@@ -40,6 +41,16 @@ def main():
     wb = workbench.Workbench()
     try:
         wb.start(demo_only=True)
+        # A few complaints taken by phone in the past days, so the home page shows work breached
+        # and falling due, as a real Monday morning would.
+        now = datetime.datetime.now(datetime.timezone.utc)
+        for days, name, summary in [(20, "Aisha Khan", "Damp in the bedroom, reported in March"),
+                                    (4, "Tom Price", "Caretaker left rubbish on the landing"),
+                                    (2, "Grace Obi", "Repair appointment missed twice"),
+                                    (1, "Lee Wong", "Rude call handler")]:
+            received = (now - datetime.timedelta(days=days)).replace(microsecond=0)
+            wb.ctl("cases", "open", "--type", "complaint", "--channel", "phone", "--name", name,
+                   "--summary", summary, "--received", received.isoformat())
         driver = wb.new_driver()
         try:
             wb.sign_in(driver, "mina")
