@@ -538,6 +538,15 @@ struct WebServer::Impl {
     Result<std::vector<HistoryEntry>> history = d.store->History(c->id);
     if (!history) return history.status();
     v.history = *history;
+    // Staff are recorded by username; the page names them in full as well.
+    if (auto staff = accounts->List()) {
+      std::map<std::string, std::string> names;
+      for (const StaffAccount& a : *staff) names[a.username] = a.name;
+      for (HistoryEntry& e : v.history) {
+        auto it = names.find(e.actor);
+        if (it != names.end() && !it->second.empty()) e.actor = it->second + " (" + e.actor + ")";
+      }
+    }
     if (auto docs = d.store->Documents(c->id)) {
       for (const CaseDocument& doc : *docs) {
         v.documents.push_back(doc);
