@@ -61,7 +61,7 @@ std::string Escape(std::string_view text) {
     }
     size_t len = 1;
     const long cp = CodePoint(text, i, &len);
-    char marker[16];
+    char marker[32];  // "[U+XXXX]"; room for any long, as -Wformat-truncation asks
     if (cp < 0) {
       out += "\xef\xbf\xbd";  // U+FFFD for bytes that are not UTF-8
     } else if ((cp < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') || cp == 0x7f || Bidi(cp)) {
