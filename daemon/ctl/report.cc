@@ -1,10 +1,11 @@
 // complaintsctl report: what the landlord publishes. `report tsm` computes the Regulator's
 // CH01 and CH02 for a financial year (daemon/reports/tsm.h holds our reading of the measures).
 #include <cmath>
-#include <cstdio>
+#include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "daemon/base/command_line.h"
 #include "daemon/calendar/london_time.h"
@@ -31,9 +32,9 @@ int Fail(std::ostream& err, const std::string& verb, const std::string& message,
 double Rounded(double v) { return std::round(v * 100.0) / 100.0; }
 
 std::string Fixed(double v, int places) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", places, v);
-  return buffer;
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(places) << v;
+  return text.str();
 }
 
 int Tsm(const CommandLine& line, std::ostream& out, std::ostream& err) {

@@ -1,8 +1,9 @@
 #include "daemon/web/pages.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <iomanip>
 #include <map>
+#include <sstream>
 
 #include "daemon/calendar/bank_holidays.h"
 #include "daemon/calendar/london_time.h"
@@ -607,9 +608,9 @@ std::string CasePage(const Viewer& viewer, const CaseView& v, const Policy& poli
 
 std::string ReportsPage(const Viewer& viewer, const TsmReport& r, bool homes_known) {
   auto fixed = [](double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f", v);
-    return std::string(buffer);
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(1) << v;
+    return text.str();
   };
   auto pct = [&](std::optional<double> v) { return v ? fixed(*v) + "%" : std::string("none yet"); };
   auto row = [](const std::string& measure, const std::string& what, const std::string& value,
