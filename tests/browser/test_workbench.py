@@ -131,8 +131,10 @@ class BrowserTest(unittest.TestCase):
             "o[r.querySelector('dt').innerText.trim()] = r.querySelector('dd').innerText.trim(); return o;")
 
     def assert_history(self, who, action, contains=()):
-        """The timeline has `action` by the staff member `who` (shown by username or full name)."""
-        names = (who, workbench.STAFF[who][0])
+        """The timeline has `action` by the staff member `who` (shown by username, full name, or
+        "Full Name (username)" as the case page does)."""
+        full = workbench.STAFF[who][0]
+        names = (who, full, "%s (%s)" % (full, who))
         entries = [text for actor, text in self.timeline() if actor in names and (": %s" % action) in text]
         self.assertTrue(entries, "no '%s' by %s in the case's timeline: %s" % (action, who, self.timeline()))
         for part in contains:
