@@ -6,16 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/base/html_text.h"
+
 namespace complaints::web {
 
-// Text content: & < > " ' escaped; control characters other than tab and newline, and the Unicode
-// bidirectional controls (right-to-left overrides and isolates), shown as visible markers
-// ("[U+202E]"), so a resident's text cannot reorder what staff read.
-std::string Escape(std::string_view text);
-// An attribute value (the same escaping; always put in double quotes).
-inline std::string Attr(std::string_view text) { return Escape(text); }
-// A query-string or path component, percent-encoded.
-std::string UrlEncode(std::string_view text);
+// Text content and attribute values (always in double quotes): daemon/base/html_text.h.
+inline std::string Escape(std::string_view text) { return HtmlEscape(text); }
+inline std::string Attr(std::string_view text) { return HtmlEscape(text); }
+using complaints::UrlEncode;
 
 struct Viewer {
   std::string username;
