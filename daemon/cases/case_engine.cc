@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "daemon/calendar/bank_holidays.h"
 #include "daemon/calendar/london_time.h"
+#include "parsers/service_area.h"
 
 namespace complaints {
 namespace {
@@ -104,6 +106,10 @@ Result<CaseRecord> CaseEngine::Open(const OpenRequest& request, const std::strin
   c.channel = request.channel;
   c.received_at = received;
   c.summary = request.summary;
+  const ServiceAreaSuggestion area =
+      SuggestServiceArea(request.area_text.empty() ? request.summary : request.area_text);
+  c.service_area = area.area;
+  c.service_area_confidence = area.confidence;
   c.needs_review = request.needs_review;
   c.flags = request.flags;
   const bool complaint = request.type == CaseType::kComplaint;
@@ -705,6 +711,109 @@ Result<CaseRecord> CaseEngine::Withdraw(const std::string& ref, const std::strin
         c.status = std::string(case_status::kWithdrawn);
         c.closed_at = now;
         h.push_back(Entry(actor, "withdrawn", reason));
+        return Status::Ok();
+      },
+      after);
+}
+
+}  // namespace complaints
+
+namespace complaints {
+
+Result<CaseRecord> CaseEngine::SetServiceArea(const std::string& ref, const std::string& area,
+                                              const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (!IsServiceArea(area)) {
+          std::string known;
+          for (const std::string& a : ServiceAreas()) known += (known.empty() ? "" : ", ") + a;
+          return Refused(c, "'" + area + "' is not a service area: " + known);
+        }
+        const std::string before = c.service_area;
+        const bool confirmed = !c.service_area_by.empty();
+        if (confirmed && before == area) return Refused(c, "is already in " + area);
+        c.service_area = area;
+        c.service_area_by = actor;
+        h.push_back(Entry(
+            actor, "service_area",
+            before == area ? "confirmed " + area : (before.empty() ? "" : before + " -> ") + area));
+        return Status::Ok();
+      },
+      after);
+}
+
+Result<CaseRecord> CaseEngine::AddLearning(const std::string& ref, const LearningAction& action,
+                                           const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (action.what.empty()) return Refused(c, "say what will change (--what)");
+        if (action.owner.empty()) return Refused(c, "name who owns the change (--owner)");
+        LearningAction l = action;
+        l.id = 0;
+        l.done_at.reset();
+        l.added_at = When();
+        c.learning.push_back(l);
+        h.push_back(Entry(actor, "learning_action",
+                          l.what + " (owner " + l.owner +
+                              (l.due_on ? ", due " + FormatDay(*l.due_on) : std::string()) + ")"));
+        return Status::Ok();
+      },
+      after);
+}
+
+Result<CaseRecord> CaseEngine::CompleteLearning(const std::string& ref, int64_t learning_id,
+                                                const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        for (LearningAction& l : c.learning) {
+          if (l.id != learning_id) continue;
+          if (l.done_at) {
+            return Refused(c,
+                           "learning action " + std::to_string(learning_id) + " is already done");
+          }
+          l.done_at = When();
+          h.push_back(Entry(actor, "learning_done", l.what));
+          return Status::Ok();
+        }
+        return Refused(c, "has no learning action " + std::to_string(learning_id));
+      },
+      after);
+}
+
+const std::vector<std::string>& OmbudsmanOutcomes() {
+  static const std::vector<std::string> outcomes = {
+      "severe_maladministration", "maladministration",    "service_failure",
+      "reasonable_redress",       "no_maladministration", "outside_jurisdiction"};
+  return outcomes;
+}
+
+Result<CaseRecord> CaseEngine::RecordOmbudsman(const std::string& ref, const std::string& outcome,
+                                               const std::string& actor, const Hook& after) {
+  return Update(
+      ref,
+      [&](CaseRecord& c, std::vector<HistoryEntry>& h) -> Status {
+        if (c.type != CaseType::kComplaint) return Refused(c, "is not a complaint");
+        if (!outcome.empty()) {
+          const std::vector<std::string>& known = OmbudsmanOutcomes();
+          if (std::find(known.begin(), known.end(), outcome) == known.end()) {
+            std::string list;
+            for (const std::string& o : known) list += (list.empty() ? "" : ", ") + o;
+            return Refused(c, "'" + outcome + "' is not a determination: " + list);
+          }
+        }
+        if (!c.ombudsman_at) {
+          c.ombudsman_at = When();
+          h.push_back(Entry(actor, "ombudsman", "referred to the Housing Ombudsman"));
+        } else if (outcome.empty()) {
+          return Refused(c, "is already with the Ombudsman: give the determination (--outcome)");
+        }
+        if (!outcome.empty()) {
+          c.ombudsman_outcome = outcome;
+          h.push_back(Entry(actor, "ombudsman_determination", outcome));
+        }
         return Status::Ok();
       },
       after);

@@ -32,6 +32,8 @@ struct OpenRequest {
   int start_stage = 1;      // 2 for a direct-entry (complex) complaint where the policy allows it
   bool needs_review = false;
   std::vector<std::string> flags;
+  // The text the service area is suggested from (the message's own words); the summary when empty.
+  std::string area_text;
 };
 
 struct StageResponse {
@@ -41,6 +43,9 @@ struct StageResponse {
   std::vector<ActionRecord> actions;  // outstanding actions, tracked after the response
   std::string summary;
 };
+
+// The Housing Ombudsman's determinations, as `cases ombudsman --outcome` takes them.
+const std::vector<std::string>& OmbudsmanOutcomes();
 
 class CaseEngine {
  public:
@@ -113,6 +118,19 @@ class CaseEngine {
   // superseded), the reason is kept, and it counts as received but not responded to.
   Result<CaseRecord> Withdraw(const std::string& ref, const std::string& reason,
                               const std::string& actor, const Hook& after = nullptr);
+
+  // Staff confirm the suggested service area (parsers/service_area.h), or change it.
+  Result<CaseRecord> SetServiceArea(const std::string& ref, const std::string& area,
+                                    const std::string& actor, const Hook& after = nullptr);
+  // A learning action on a complaint: what will change, who owns it, by when.
+  Result<CaseRecord> AddLearning(const std::string& ref, const LearningAction& action,
+                                 const std::string& actor, const Hook& after = nullptr);
+  Result<CaseRecord> CompleteLearning(const std::string& ref, int64_t learning_id,
+                                      const std::string& actor, const Hook& after = nullptr);
+  // The resident took the complaint to the Housing Ombudsman (dated by SetActingAt: when the
+  // landlord was told); a later call with `outcome` records the determination.
+  Result<CaseRecord> RecordOmbudsman(const std::string& ref, const std::string& outcome,
+                                     const std::string& actor, const Hook& after = nullptr);
 
   // Staff record an action when it happened (a call made yesterday, a letter posted last week):
   // the operations that follow are dated `at` (none: now) until it is set again, and their

@@ -90,6 +90,17 @@ struct ActionRecord {
   std::optional<Instant> done_at;
 };
 
+// What the landlord will change because of a complaint (the Code's learning from complaints):
+// listed in the annual and monthly reports.
+struct LearningAction {
+  int64_t id = 0;
+  std::string what;
+  std::string owner;
+  std::optional<std::chrono::sys_days> due_on;
+  std::optional<Instant> done_at;
+  Instant added_at{};
+};
+
 struct StageRecord {
   int64_t id = 0;
   int number = 0;  // 0: the pre-formal step or a simple flow; 1, 2, ...: formal stages
@@ -127,9 +138,20 @@ struct CaseRecord {
   bool needs_review = false;
   std::vector<std::string> flags;
   std::optional<Instant> closed_at;
+  // The service area (parsers/service_area.h): suggested from the text with a confidence when
+  // the case opens, and confirmed or changed by staff (service_area_by names who; empty while
+  // it is only a suggestion).
+  std::string service_area;
+  std::optional<double> service_area_confidence;
+  std::string service_area_by;
+  // The resident took the complaint to the Housing Ombudsman (when staff learned of it), and
+  // the Ombudsman's determination once made ("maladministration", ...; empty while pending).
+  std::optional<Instant> ombudsman_at;
+  std::string ombudsman_outcome;
   std::vector<StageRecord> stages;
   std::vector<Deadline> deadlines;
   std::vector<ActionRecord> actions;
+  std::vector<LearningAction> learning;
 
   StageRecord* CurrentStage();
   const StageRecord* CurrentStage() const;

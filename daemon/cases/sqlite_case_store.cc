@@ -204,6 +204,25 @@ CREATE INDEX cases_by_contact ON cases(contact_id);
 CREATE INDEX outbox_failed ON outbox(id) WHERE state = 'failed';
 ALTER TABLE history ADD COLUMN recorded_at INTEGER;
 )sql",
+    // 6: the annual report's themes and learning (issue 19): each case's service area, suggested
+    // with a confidence and confirmed by staff; the Ombudsman's involvement; learning actions.
+    R"sql(
+ALTER TABLE cases ADD COLUMN service_area TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN service_area_confidence REAL;
+ALTER TABLE cases ADD COLUMN service_area_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN ombudsman_at INTEGER;
+ALTER TABLE cases ADD COLUMN ombudsman_outcome TEXT NOT NULL DEFAULT '';
+CREATE TABLE learning_actions (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  what TEXT NOT NULL,
+  owner TEXT NOT NULL DEFAULT '',
+  due_on INTEGER,
+  done_at INTEGER,
+  added_at INTEGER NOT NULL
+);
+CREATE INDEX learning_actions_by_case ON learning_actions(case_id);
+)sql",
 };
 
 constexpr int64_t kNoDeadline = 253402300799;  // 9999-12-31T23:59:59Z: no deadline we owe
@@ -306,6 +325,10 @@ class Statement {
     return Bind(i, v ? std::optional<int64_t>(v->time_since_epoch().count()) : std::nullopt);
   }
   Statement& Bind(int i, Instant v) { return Bind(i, int64_t{v.time_since_epoch().count()}); }
+  Statement& Bind(int i, std::optional<double> v) {
+    if (stmt_) v ? sqlite3_bind_double(stmt_, i, *v) : sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
 
   // SQLITE_ROW: a row is ready; SQLITE_DONE: finished; anything else: error().
   int Step() {
@@ -343,6 +366,10 @@ class Statement {
     return Instant{std::chrono::seconds{Int(col)}};
   }
   Instant At(int col) const { return Instant{std::chrono::seconds{Int(col)}}; }
+  std::optional<double> MaybeReal(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return sqlite3_column_double(stmt_, col);
+  }
 
  private:
   sqlite3* db_;
@@ -398,7 +425,8 @@ std::vector<FinancialRemedy> FinancialFromJson(const std::string& text) {
 constexpr const char* kCaseColumns =
     "id, version, reference, policy_id, type, channel, status, stage, received_at, contact_id, "
     "representative_id, summary, definition, outcome_sought, refusal_reason, needs_review, flags, "
-    "closed_at";
+    "closed_at, service_area, service_area_confidence, service_area_by, ombudsman_at, "
+    "ombudsman_outcome";
 
 Result<CaseRecord> CaseFromRow(const Statement& s) {
   CaseRecord c;
@@ -425,6 +453,11 @@ Result<CaseRecord> CaseFromRow(const Statement& s) {
   c.needs_review = s.Int(15) != 0;
   c.flags = StringsFromJson(s.Text(16));
   c.closed_at = s.MaybeInstant(17);
+  c.service_area = s.Text(18);
+  c.service_area_confidence = s.MaybeReal(19);
+  c.service_area_by = s.Text(20);
+  c.ombudsman_at = s.MaybeInstant(21);
+  c.ombudsman_outcome = s.Text(22);
   return c;
 }
 
@@ -583,6 +616,17 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
       c.actions.push_back(std::move(a));
     }
     if (rc != SQLITE_DONE) return Status::Error(ac.error());
+    Statement la(db,
+                 "SELECT id, what, owner, due_on, done_at, added_at FROM learning_actions "
+                 "WHERE case_id = ?1 ORDER BY id");
+    la.Bind(1, c.id);
+    while ((rc = la.Step()) == SQLITE_ROW) {
+      LearningAction l{la.Int(0),    la.Text(1),         la.Text(2),
+                       std::nullopt, la.MaybeInstant(4), la.At(5)};
+      if (!la.IsNull(3)) l.due_on = std::chrono::sys_days{std::chrono::days{la.Int(3)}};
+      c.learning.push_back(std::move(l));
+    }
+    if (rc != SQLITE_DONE) return Status::Error(la.error());
     return Status::Ok();
   }
 
@@ -648,6 +692,19 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
       if (Status r = st.Run(); !r) return r;
       if (a.id == 0) a.id = sqlite3_last_insert_rowid(db);
     }
+    for (LearningAction& l : c.learning) {
+      Statement st(db, l.id == 0 ? "INSERT INTO learning_actions(case_id, what, owner, due_on, "
+                                   "done_at, added_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+                                 : "UPDATE learning_actions SET case_id = ?1, what = ?2, owner = "
+                                   "?3, due_on = ?4, done_at = ?5, added_at = ?6 WHERE id = ?7");
+      st.Bind(1, c.id).Bind(2, l.what).Bind(3, l.owner);
+      st.Bind(4, l.due_on ? std::optional<int64_t>(l.due_on->time_since_epoch().count())
+                          : std::nullopt);
+      st.Bind(5, l.done_at).Bind(6, l.added_at);
+      if (l.id != 0) st.Bind(7, l.id);
+      if (Status r = st.Run(); !r) return r;
+      if (l.id == 0) l.id = sqlite3_last_insert_rowid(db);
+    }
     return Status::Ok();
   }
 
@@ -672,14 +729,18 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     s.Bind(10, c.summary).Bind(11, c.definition).Bind(12, c.outcome_sought);
     s.Bind(13, c.refusal_reason).Bind(14, int64_t{c.needs_review ? 1 : 0});
     s.Bind(15, ToJson(c.flags)).Bind(16, c.closed_at);
+    s.Bind(20, c.service_area).Bind(21, c.service_area_confidence).Bind(22, c.service_area_by);
+    s.Bind(23, c.ombudsman_at).Bind(24, c.ombudsman_outcome);
   }
 
   Status InsertCase(CaseRecord& c) override {
     Statement s(db,
                 "INSERT INTO cases(reference, policy_id, type, channel, status, stage, "
                 "received_at, contact_id, representative_id, summary, definition, outcome_sought, "
-                "refusal_reason, needs_review, flags, closed_at, version, next_due_at) VALUES(?1, "
-                "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?19)");
+                "refusal_reason, needs_review, flags, closed_at, version, next_due_at, "
+                "service_area, service_area_confidence, service_area_by, ombudsman_at, "
+                "ombudsman_outcome) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                "?13, ?14, ?15, ?16, 1, ?19, ?20, ?21, ?22, ?23, ?24)");
     BindCase(s, c);
     s.Bind(19, NextDue(c));
     if (Status r = s.Run(); !r) return r;
@@ -694,7 +755,9 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
                 "status = ?5, stage = ?6, received_at = ?7, contact_id = ?8, representative_id = "
                 "?9, summary = ?10, definition = ?11, outcome_sought = ?12, refusal_reason = ?13, "
                 "needs_review = ?14, flags = ?15, closed_at = ?16, version = version + 1, "
-                "next_due_at = ?19 WHERE id = ?17 AND version = ?18");
+                "next_due_at = ?19, service_area = ?20, service_area_confidence = ?21, "
+                "service_area_by = ?22, ombudsman_at = ?23, ombudsman_outcome = ?24 WHERE id = "
+                "?17 AND version = ?18");
     BindCase(s, c);
     s.Bind(17, c.id).Bind(18, c.version).Bind(19, NextDue(c));
     if (Status r = s.Run(); !r) return r;

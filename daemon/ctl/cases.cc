@@ -48,6 +48,14 @@ constexpr const char* kUsage =
     "          on a triage case, also confirm (the same label) and send the letter it calls for\n"
     "  action-done REF ID\n"
     "  withdraw REF --reason TEXT   the resident withdrew it: its clocks stop\n"
+    "  area REF --area AREA   confirm or change the suggested service area: repairs,\n"
+    "          damp_and_mould, asb_handling, staff_conduct, communication, rent_and_charges,\n"
+    "          estate_services, other\n"
+    "  learning REF --what TEXT --owner NAME [--due YYYY-MM-DD]   what will change because of it\n"
+    "  learning-done REF ID\n"
+    "  ombudsman REF [--outcome O]   the resident went to the Housing Ombudsman (--at: when we\n"
+    "          were told); later, its determination: severe_maladministration, maladministration,\n"
+    "          service_failure, reasonable_redress, no_maladministration, outside_jurisdiction\n"
     "  document REF ID (--out FILE | --text)   a kept document (a scanned letter) or its text\n"
     "every action but list, show and document takes --at ISO: when it happened (a call made\n"
     "yesterday), not in the future nor before the case's latest event; the history keeps both\n"
@@ -79,6 +87,21 @@ void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
   if (!c.summary.empty()) out << "summary: " << c.summary << "\n";
   if (!c.definition.empty()) out << "definition: " << c.definition << "\n";
   if (!c.outcome_sought.empty()) out << "outcome sought: " << c.outcome_sought << "\n";
+  if (!c.service_area.empty()) {
+    out << "service area: " << c.service_area;
+    if (!c.service_area_by.empty()) {
+      out << " (confirmed by " << c.service_area_by << ")";
+    } else if (c.service_area_confidence) {
+      out << " (suggested, confidence " << static_cast<int>(*c.service_area_confidence * 100 + 0.5)
+          << "%: confirm with 'cases area')";
+    }
+    out << "\n";
+  }
+  if (c.ombudsman_at) {
+    out << "Housing Ombudsman: since " << FormatLondonIso(*c.ombudsman_at)
+        << (c.ombudsman_outcome.empty() ? ", no determination yet" : ", " + c.ombudsman_outcome)
+        << "\n";
+  }
   if (c.needs_review) out << "NEEDS REVIEW\n";
   for (const Deadline& d : c.deadlines) {
     out << "deadline: stage " << d.stage << " " << d.kind << " due " << FormatLondonIso(d.due_at);
@@ -90,6 +113,11 @@ void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
     out << "action " << a.id << ": " << a.description;
     if (a.due_on) out << " (due " << FormatDay(*a.due_on) << ")";
     out << (a.done_at ? ", done" : ", outstanding") << "\n";
+  }
+  for (const LearningAction& l : c.learning) {
+    out << "learning " << l.id << ": " << l.what << " (owner " << l.owner;
+    if (l.due_on) out << ", due " << FormatDay(*l.due_on);
+    out << (l.done_at ? "), done" : "), outstanding") << "\n";
   }
   for (const HistoryEntry& h : history) {
     out << FormatLondonIso(h.at) << "  " << h.actor << "  " << h.action << "  " << h.detail;
@@ -139,6 +167,10 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
         {"relabel", with({"label", "reason", "at"})},
         {"withdraw", with({"reason", "at"})},
         {"action-done", with({"at"})},
+        {"area", with({"area", "at"})},
+        {"learning", with({"what", "owner", "due", "at"})},
+        {"learning-done", with({"at"})},
+        {"ombudsman", with({"outcome", "at"})},
         {"document", with({"out"}, {"text"})},
     };
   }();
@@ -199,9 +231,10 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   Result<CommandLine> line = CommandLine::Parse({args.begin() + 1, args.end()}, spec->second);
   if (!line) return Fail(err, verb, line.error(), 2);
   const std::vector<std::string>& words = line->positional();
-  const size_t wanted = verb == "open" || verb == "list"              ? 0
-                        : verb == "action-done" || verb == "document" ? 2
-                                                                      : 1;
+  const size_t wanted = verb == "open" || verb == "list" ? 0
+                        : verb == "action-done" || verb == "document" || verb == "learning-done"
+                            ? 2
+                            : 1;
   if (words.size() != wanted) {
     return Fail(err, verb,
                 wanted == 0 ? "unexpected argument '" + words[0] + "'"
@@ -276,7 +309,7 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
     return 0;
   }
   ActionFields fields = FieldsOf(*line, spec->second);
-  if (verb == "action-done") fields.Add("id", words[1]);
+  if (verb == "action-done" || verb == "learning-done") fields.Add("id", words[1]);
   Result<CaseRecord> changed = RunStaffAction(desk, verb, words[0], fields, actor);
   if (!changed)
     return Fail(err, verb, changed.error(),

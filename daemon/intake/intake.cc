@@ -481,6 +481,7 @@ Result<IntakeOutcome> Intake::OpenCase(int64_t row, const MailFacts& facts, Inst
   request.contact.name = facts.from.name;
   request.contact.emails = {facts.from.address};
   request.summary = Summary(facts);
+  request.area_text = facts.subject + "\n" + facts.new_text;
   // A relayed message is answered to its Reply-To: a person checks it is the resident.
   request.needs_review =
       label.needs_review || std::any_of(flags.begin(), flags.end(), [](const std::string& f) {

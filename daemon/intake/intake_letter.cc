@@ -172,6 +172,7 @@ Result<IntakeOutcome> Intake::Letter(int64_t row, const MailFacts& facts, Instan
     }
   }
   request.summary = "Letter: " + OneLine(body, 200);
+  request.area_text = body;
   const bool no_way_to_reply = request.contact.emails.empty() && fields.postcode.empty();
   request.needs_review =
       label.needs_review || fields.name.empty() || no_way_to_reply || !warnings.empty();

@@ -37,6 +37,24 @@ json CaseToJson(const CaseRecord& c, bool all_deadlines) {
                        {"due_on", a.due_on ? json(FormatDay(*a.due_on)) : json(nullptr)},
                        {"done_at", a.done_at ? json(FormatLondonIso(*a.done_at)) : json(nullptr)}});
   }
+  json learning = json::array();
+  for (const LearningAction& l : c.learning) {
+    learning.push_back(
+        {{"id", l.id},
+         {"what", l.what},
+         {"owner", l.owner},
+         {"due_on", l.due_on ? json(FormatDay(*l.due_on)) : json(nullptr)},
+         {"done_at", l.done_at ? json(FormatLondonIso(*l.done_at)) : json(nullptr)}});
+  }
+  json area = {
+      {"area", c.service_area},
+      {"confidence", c.service_area_confidence ? json(*c.service_area_confidence) : json(nullptr)},
+      {"confirmed_by", c.service_area_by.empty() ? json(nullptr) : json(c.service_area_by)}};
+  json ombudsman = c.ombudsman_at
+                       ? json{{"since", FormatLondonIso(*c.ombudsman_at)},
+                              {"outcome", c.ombudsman_outcome.empty() ? json(nullptr)
+                                                                      : json(c.ombudsman_outcome)}}
+                       : json(nullptr);
   return {{"reference", c.reference},
           {"policy", c.policy_id},
           {"type", std::string(CaseTypeName(c.type))},
@@ -54,7 +72,10 @@ json CaseToJson(const CaseRecord& c, bool all_deadlines) {
           {"flags", c.flags},
           {"refusal_reason", c.refusal_reason},
           {"deadlines", DeadlinesJson(c, all_deadlines)},
-          {"actions", actions}};
+          {"actions", actions},
+          {"service_area", area},
+          {"learning", learning},
+          {"ombudsman", ombudsman}};
 }
 
 }  // namespace complaints

@@ -223,6 +223,36 @@ R Dispatch(StaffDesk& desk, const std::string& verb, const std::string& ref,
     if (!id) return R::Error("invalid action id: " + id.error());
     return engine.CompleteAction(ref, *id, actor, guard());
   }
+  if (verb == "area") {
+    Result<std::string> area = need("area");
+    if (!area) return R(area.status());
+    return engine.SetServiceArea(ref, *area, actor, guard());
+  }
+  if (verb == "learning") {
+    LearningAction l;
+    Result<std::string> what = need("what");
+    if (!what) return R(what.status());
+    Result<std::string> owner = need("owner");
+    if (!owner) return R(owner.status());
+    l.what = *what;
+    l.owner = *owner;
+    if (auto due = fields.Get("due")) {
+      Result<std::chrono::sys_days> day = ParseDay(*due);
+      if (!day) return R::Error("invalid --due: " + day.error());
+      l.due_on = *day;
+    }
+    return engine.AddLearning(ref, l, actor, guard());
+  }
+  if (verb == "learning-done") {
+    Result<std::string> id_text = need("id");
+    if (!id_text) return R(id_text.status());
+    Result<long> id = ParseWholeNumber(*id_text, "learning action id", 1, 1L << 40);
+    if (!id) return R::Error("invalid learning action id: " + id.error());
+    return engine.CompleteLearning(ref, *id, actor, guard());
+  }
+  if (verb == "ombudsman") {
+    return engine.RecordOmbudsman(ref, fields.Get("outcome").value_or(""), actor, guard());
+  }
   if (verb == "relabel") {
     Result<std::string> label = need("label");
     if (!label) return R(label.status());
@@ -276,8 +306,9 @@ std::vector<std::string> ActionFields::GetAll(const std::string& name) const {
 
 const std::vector<std::string>& StaffVerbs() {
   static const std::vector<std::string> verbs = {
-      "ack",    "define", "assign", "extend", "respond", "escalate", "resolve",
-      "refuse", "close",  "reopen", "note",   "relabel", "withdraw", "action-done"};
+      "ack",      "define",      "assign", "extend",   "respond",       "escalate",
+      "resolve",  "refuse",      "close",  "reopen",   "note",          "relabel",
+      "withdraw", "action-done", "area",   "learning", "learning-done", "ombudsman"};
   return verbs;
 }
 

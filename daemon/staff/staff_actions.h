@@ -50,7 +50,7 @@ struct StaffDesk {
 };
 
 // The actions on an existing case, by name: ack define assign extend respond escalate resolve
-// refuse close reopen note relabel action-done.
+// refuse close reopen note relabel withdraw action-done area learning learning-done ombudsman.
 const std::vector<std::string>& StaffVerbs();
 
 // The case as the person saw it when they chose the action: its version and how many history
