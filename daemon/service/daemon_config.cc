@@ -511,6 +511,10 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"landlord.homes", "",
        "homes owned, from the date each figure applies: 2024-04-01:12450, 2025-10-01:12600 (for "
        "the TSM report)"},
+      {"reports.evidence-file", "",
+       "staff's evidence for the annual report's self-assessment: [N] starts Code section N"},
+      {"reports.monthly-to", "",
+       "addresses (comma-separated) sent the monthly view on the first working day of a month"},
   };
   return keys;
 }
@@ -595,6 +599,11 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
     c.homes = std::move(homes).value();
   } else {
     r.Problem("landlord.homes", homes.error());
+  }
+  c.evidence_file = r.Path("reports.evidence-file");
+  c.monthly_to = SplitList(r.Text("reports.monthly-to"));
+  for (const std::string& a : c.monthly_to) {
+    if (Status s = ValidateAddress(a); !s) r.Problem("reports.monthly-to", s.error());
   }
   return c;
 }

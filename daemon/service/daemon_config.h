@@ -114,6 +114,11 @@ struct DaemonConfig {
   std::string http_listen = "127.0.0.1:8025";
   WebConfig web;
   std::vector<HomesFrom> homes;  // landlord.homes: the stock, from the date each figure applies
+  // reports.evidence-file: staff's evidence for the annual report's self-assessment
+  // (daemon/reports/annual_report.h, ParseEvidence).
+  std::string evidence_file;
+  // reports.monthly-to: who gets the monthly view on the first working day of each month.
+  std::vector<std::string> monthly_to;
 };
 
 struct ConfigKey {
