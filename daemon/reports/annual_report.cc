@@ -154,7 +154,8 @@ Result<AnnualReport> ComputeAnnualReport(CaseStore& store, const BusinessHours& 
           r.acknowledged_on_time +=
               *s.acknowledged_at <= hours.DueAt(s.opened_at, kAcknowledgeDays);
         }
-        if (s.number == 2 && in_year(s.escalation_requested_at)) {
+        // The request is kept on the stage it asks to move on from.
+        if (in_year(s.escalation_requested_at)) {
           ++r.escalation_requests;
           r.escalation_late += s.escalation_late;
         }
