@@ -34,6 +34,7 @@ Result<std::unique_ptr<Workbench>> Workbench::Start(const DaemonConfig& config,
   deps.mail = config.mail;
   deps.clock = &clock;
   deps.homes = config.homes;
+  deps.evidence_file = config.evidence_file;
   Result<std::unique_ptr<WebServer>> server = WebServer::Start(settings, std::move(deps));
   if (!server) return R(server.status());
   w->server_ = std::move(server).value();

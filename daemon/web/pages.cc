@@ -8,6 +8,8 @@
 #include "daemon/calendar/bank_holidays.h"
 #include "daemon/calendar/london_time.h"
 #include "daemon/intake/triage.h"
+#include "daemon/reports/report_documents.h"
+#include "parsers/service_area.h"
 
 namespace complaints::web {
 namespace {
@@ -432,6 +434,31 @@ std::string CasePage(const Viewer& viewer, const CaseView& v, const Policy& poli
   if (!c.definition.empty()) body += Row("Complaint definition", Escape(c.definition));
   if (!c.outcome_sought.empty()) body += Row("Outcome sought", Escape(c.outcome_sought));
   if (!c.refusal_reason.empty()) body += Row("Refused because", Escape(c.refusal_reason));
+  if (!c.service_area.empty()) {
+    std::string area = Escape(ServiceAreaTitle(c.service_area));
+    if (!c.service_area_by.empty()) {
+      area += " (confirmed by " + Escape(c.service_area_by) + ")";
+    } else if (c.service_area_confidence) {
+      area += " <strong class=\"govuk-tag govuk-tag--yellow\">suggested, " +
+              std::to_string(static_cast<int>(*c.service_area_confidence * 100 + 0.5)) +
+              "% sure: confirm it</strong>";
+    }
+    body += Row("Service area", area);
+  }
+  if (c.ombudsman_at) {
+    body += Row("Housing Ombudsman",
+                "since " + Escape(FormatLondonIso(*c.ombudsman_at)) +
+                    (c.ombudsman_outcome.empty()
+                         ? std::string(", no determination yet")
+                         : ", determination: " + Escape(OutcomeTitle(c.ombudsman_outcome))));
+  }
+  for (const LearningAction& l : c.learning) {
+    body += Row("Learning " + std::to_string(l.id),
+                Escape(l.what) + "<br>Owner: " + Escape(l.owner) +
+                    (l.due_on ? ", due " + Escape(FormatDay(*l.due_on)) : std::string()) +
+                    (l.done_at ? ", done " + Escape(FormatLondonIso(*l.done_at))
+                               : std::string(", outstanding")));
+  }
   body += "</dl>";
   // Deadlines.
   body +=
@@ -596,6 +623,31 @@ std::string CasePage(const Viewer& viewer, const CaseView& v, const Policy& poli
             Input("reason", "Why", "", "text", "", "relabel-"),
         "Relabel");
   }
+  std::vector<std::pair<std::string, std::string>> areas;
+  for (const std::string& a : ServiceAreas()) areas.push_back({a, ServiceAreaTitle(a)});
+  body += ActionForm(viewer, v, "area", "Confirm or change the service area",
+                     Select("area", "Service area", areas,
+                            c.service_area.empty() ? "other" : c.service_area, "area-"),
+                     "Confirm the service area");
+  body +=
+      ActionForm(viewer, v, "learning", "Add a learning action",
+                 TextArea("what", "What will change because of this complaint", "learning-") +
+                     Input("owner", "Owner", "", "text", "Who makes sure it happens", "learning-") +
+                     Input("due", "Due", "", "date", "", "learning-"),
+                 "Add the learning action");
+  for (const LearningAction& l : c.learning) {
+    if (l.done_at) continue;
+    body += ActionForm(viewer, v, "learning-done", "Learning " + std::to_string(l.id) + " is done",
+                       "<input type=\"hidden\" name=\"id\" value=\"" + std::to_string(l.id) + "\">",
+                       "Mark learning " + std::to_string(l.id) + " done");
+  }
+  std::vector<std::pair<std::string, std::string>> determinations = {
+      {"", "Referred: no determination yet"}};
+  for (const std::string& o : OmbudsmanOutcomes()) determinations.push_back({o, OutcomeTitle(o)});
+  body += ActionForm(
+      viewer, v, "ombudsman", "The Housing Ombudsman",
+      Select("outcome", "What we know", determinations, c.ombudsman_outcome, "ombudsman-"),
+      "Record it");
   for (const ActionRecord& a : c.actions) {
     if (a.done_at) continue;
     body += ActionForm(viewer, v, "action-done", "Mark action " + std::to_string(a.id) + " done",
@@ -655,7 +707,94 @@ std::string ReportsPage(const Viewer& viewer, const TsmReport& r, bool homes_kno
                                      "1,000 homes.")) +
           " Every case counted, and why: <code>complaintsctl report tsm --year " +
           std::to_string(r.year) + " --explain</code>.</p>";
+  const std::string annual = "/reports/annual?year=" + std::to_string(r.year);
+  body += "<h2 class=\"govuk-heading-m\">Annual complaints report " + Escape(span) +
+          "</h2><p class=\"govuk-body\">The Complaint Handling Code's annual complaints "
+          "performance and service improvement report, with the self-assessment, for the "
+          "governing body and the Housing Ombudsman.</p>";
+  if (homes_known) {
+    body += "<ul class=\"govuk-list\" id=\"annual-links\"><li><a class=\"govuk-link\" href=\"" +
+            Attr(annual) + "&amp;format=html\" id=\"annual-html\">Read the report " + Escape(span) +
+            "</a></li><li><a class=\"govuk-link\" href=\"" + Attr(annual) +
+            "&amp;format=pdf\">Download it as PDF</a> (for the board pack)</li><li><a "
+            "class=\"govuk-link\" href=\"" +
+            Attr(annual) +
+            "&amp;format=csv\">Download every figure as CSV</a> (for a spreadsheet)</li></ul>";
+  } else {
+    body += "<p class=\"govuk-body\">Set landlord.homes in the configuration to make it.</p>";
+  }
+  body +=
+      "<h2 class=\"govuk-heading-m\">Monthly view</h2><p class=\"govuk-body\"><a "
+      "class=\"govuk-link\" href=\"/reports/monthly\" id=\"monthly-link\">Last month's "
+      "complaints</a>: received, open, breached, on time, by theme and handler.</p>";
   return Page("Reports", &viewer, "reports", body);
+}
+
+std::string MonthlyPage(const Viewer& viewer, const MonthlyReport& r) {
+  auto pct = [](long part, long whole) {
+    return whole == 0 ? std::string("none answered")
+                      : std::to_string((part * 1000 / whole + 5) / 10) + "%";
+  };
+  const std::string title = "Complaints in " + MonthName(r.year, r.month);
+  const std::string month_value =
+      std::to_string(r.year) + (r.month < 10 ? "-0" : "-") + std::to_string(r.month);
+  std::string body = "<h1 class=\"govuk-heading-l\">" + Escape(title) + "</h1>";
+  body += "<form method=\"get\" action=\"/reports/monthly\" class=\"app-inline-form\">" +
+          Input("month", "Month", month_value, "month") +
+          "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" "
+          "id=\"month-submit\">Show</button></form>";
+  body += "<dl class=\"govuk-summary-list\" id=\"monthly-figures\">" +
+          Row("Received", std::to_string(r.stage1_received) + " at stage one, " +
+                              std::to_string(r.stage2_received) + " at stage two (" +
+                              std::to_string(r.received_all) + " new cases of all kinds)") +
+          Row("Open at the month's end", std::to_string(r.open_at_end)) +
+          Row("Responses sent", std::to_string(r.responded) + ", " + std::to_string(r.on_time) +
+                                    " on time (" + pct(r.on_time, r.responded) + ")") +
+          Row("Deadlines missed", std::to_string(r.breached.size())) +
+          Row("Oldest open complaint",
+              r.oldest_reference
+                  ? "<a class=\"govuk-link\" href=\"/cases/" +
+                        Attr(UrlEncode(*r.oldest_reference)) + "\">" + Escape(*r.oldest_reference) +
+                        "</a>, " + std::to_string(r.oldest_working_days) + " working days old"
+                  : std::string("none")) +
+          "</dl>";
+  auto table = [&](const std::string& id, const std::string& caption,
+                   const std::vector<MonthlyLine>& lines, bool themes) {
+    std::string t = "<table class=\"govuk-table\" id=\"" + Attr(id) +
+                    "\"><caption class=\"govuk-table__caption govuk-table__caption--m\">" +
+                    Escape(caption) +
+                    "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">";
+    for (const char* h : {"", "Received", "Open", "Responded", "On time", "Missed"}) {
+      t += std::string("<th scope=\"col\" class=\"govuk-table__header") +
+           (h[0] ? " govuk-table__header--numeric" : "") + "\">" +
+           (h[0] ? h : (themes ? "Service area" : "Handler")) + "</th>";
+    }
+    t += "</tr></thead><tbody class=\"govuk-table__body\">";
+    for (const MonthlyLine& l : lines) {
+      t += "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">" +
+           Escape(themes ? ServiceAreaTitle(l.name) : l.name) + "</th>";
+      for (const std::string& v :
+           {std::to_string(l.received), std::to_string(l.open), std::to_string(l.responded),
+            pct(l.on_time, l.responded), std::to_string(l.breached)}) {
+        t += "<td class=\"govuk-table__cell govuk-table__cell--numeric\">" + Escape(v) + "</td>";
+      }
+      t += "</tr>";
+    }
+    if (lines.empty()) {
+      t += "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\" colspan=\"6\">None "
+           "this month</td></tr>";
+    }
+    return t + "</tbody></table>";
+  };
+  body += table("by-theme", "By service area", r.by_theme, true);
+  body += table("by-handler", "By handler", r.by_handler, false);
+  body +=
+      "<h2 class=\"govuk-heading-m\">Deadlines missed in the month</h2><ul "
+      "class=\"govuk-list govuk-list--bullet\" id=\"breaches\">";
+  for (const std::string& b : r.breached) body += "<li>" + Escape(b) + "</li>";
+  if (r.breached.empty()) body += "<li>None</li>";
+  body += "</ul>";
+  return Page(title, &viewer, "reports", body);
 }
 
 std::string NewCasePage(const Viewer& viewer, const std::string& error) {

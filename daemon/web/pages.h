@@ -10,6 +10,7 @@
 #include "daemon/cases/case_record.h"
 #include "daemon/cases/case_store.h"
 #include "daemon/cases/policy.h"
+#include "daemon/reports/monthly_report.h"
 #include "daemon/reports/tsm.h"
 #include "daemon/staff/staff_accounts.h"
 #include "daemon/web/html.h"
@@ -72,7 +73,10 @@ std::string CasePage(const Viewer& viewer, const CaseView& view, const Policy& p
                      const BusinessHours& hours);
 // The TSM complaint measures for one financial year; `homes_known` false when landlord.homes is
 // not set (then the counts show, not the rates per 1,000 homes).
+// With links to the annual report (HTML, PDF, CSV) and the monthly view.
 std::string ReportsPage(const Viewer& viewer, const TsmReport& report, bool homes_known);
+// The month's view for the board and the Member Responsible for Complaints.
+std::string MonthlyPage(const Viewer& viewer, const MonthlyReport& report);
 std::string NewCasePage(const Viewer& viewer, const std::string& error);
 std::string SearchPage(const Viewer& viewer, const std::string& q, const std::vector<CaseRow>& rows,
                        Instant now, const BusinessHours& hours);

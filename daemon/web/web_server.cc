@@ -1,5 +1,6 @@
 #include "daemon/web/web_server.h"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -21,9 +22,14 @@
 #include <thread>
 
 #include "daemon/base/command_line.h"
+#include "daemon/base/digest.h"
 #include "daemon/calendar/london_time.h"
 #include "daemon/cases/case_engine.h"
 #include "daemon/cases/sqlite_case_store.h"
+#include "daemon/reports/annual_report.h"
+#include "daemon/reports/monthly_report.h"
+#include "daemon/reports/report_documents.h"
+#include "daemon/reports/report_pdf.h"
 #include "daemon/staff/case_json.h"
 #include "daemon/staff/staff_actions.h"
 #include "daemon/web/html.h"
@@ -50,6 +56,8 @@ struct Reply {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool cacheable = false;  // static assets only
+  // Replaces the workbench's Content-Security-Policy (the annual report's own inline style).
+  std::string csp;
 };
 
 Reply Html(std::string body, int status = 200) {
@@ -336,6 +344,12 @@ struct WebServer::Impl {
     if (call.path == "/triage" && call.method == "GET") return Triage(*desk, viewer);
     if (call.path == "/search" && call.method == "GET") return Search(call, *desk, viewer);
     if (call.path == "/reports" && call.method == "GET") return Reports(call, *desk, viewer);
+    if (call.path == "/reports/annual" && call.method == "GET") {
+      return AnnualReportFile(call, *desk, viewer);
+    }
+    if (call.path == "/reports/monthly" && call.method == "GET") {
+      return MonthlyReportPage(call, *desk, viewer);
+    }
     if (call.path == "/new") {
       if (call.method == "GET") return Html(web::NewCasePage(viewer, ""));
       return NewCase(call, *desk, viewer);
@@ -521,6 +535,108 @@ struct WebServer::Impl {
     Result<TsmReport> r = ComputeTsm(*d.store, *deps.hours, year, homes.value_or(1));
     if (!r) return Html(web::MessagePage(&viewer, "The report could not be made", r.error()), 503);
     return Html(web::ReportsPage(viewer, *r, homes.has_value()));
+  }
+
+  // The annual complaints report (?year=2025&format=html|pdf|csv): the HTML is shown, allowed
+  // only its own inline stylesheet (by hash: nothing else runs or loads); PDF and CSV download.
+  Reply AnnualReportFile(const Call& call, Desk& d, const Viewer& viewer) {
+    Result<long> y = ParseWholeNumber(call.Query("year"), "year", 2000, 2200);
+    if (!y) return Html(web::MessagePage(&viewer, "No such year", y.error()), 422);
+    const int year = static_cast<int>(*y);
+    const std::string format = call.Query("format").empty() ? "html" : call.Query("format");
+    if (format != "html" && format != "pdf" && format != "csv") {
+      return Html(web::MessagePage(&viewer, "No such format", "The report is html, pdf or csv."),
+                  422);
+    }
+    const std::chrono::sys_days year_end(std::chrono::year{year + 1} / std::chrono::March / 31);
+    const std::optional<long> homes = HomesOn(deps.homes, year_end);
+    if (!homes) {
+      return Html(web::MessagePage(&viewer, "The number of homes is not set",
+                                   "Set landlord.homes in the configuration (the homes owned on "
+                                   "31 March " +
+                                       std::to_string(year + 1) + ") and restart the daemon."),
+                  422);
+    }
+    std::map<std::string, std::string> evidence;
+    if (!deps.evidence_file.empty()) {
+      std::ifstream in(deps.evidence_file, std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      Result<std::map<std::string, std::string>> parsed =
+          in ? ParseEvidence(text.str())
+             : Result<std::map<std::string, std::string>>::Error("cannot be read");
+      if (!parsed) {
+        return Html(web::MessagePage(&viewer, "The self-assessment evidence cannot be used",
+                                     deps.evidence_file + ": " + parsed.error()),
+                    503);
+      }
+      evidence = std::move(parsed).value();
+    }
+    Result<AnnualReport> r =
+        ComputeAnnualReport(*d.store, *deps.hours, *deps.policy, year, *homes, evidence);
+    if (!r) return Html(web::MessagePage(&viewer, "The report could not be made", r.error()), 503);
+    const std::chrono::year_month_day today(ToLondon(Now()).day);
+    const std::string generated =
+        std::to_string(static_cast<unsigned>(today.day())) + " " +
+        MonthName(static_cast<int>(today.year()), static_cast<unsigned>(today.month()));
+    const std::string name = "complaints-report-" + FinancialYearName(year);
+    if (format == "csv") {
+      Reply csv = Download(name + ".csv", AnnualCsv(*r));
+      csv.content_type = "text/csv; charset=utf-8";
+      return csv;
+    }
+    if (format == "pdf") {
+      Result<std::string> pdf = AnnualPdf(*r, generated);
+      if (!pdf)
+        return Html(web::MessagePage(&viewer, "The PDF could not be made", pdf.error()), 503);
+      Reply file = Download(name + ".pdf", *pdf);
+      file.content_type = "application/pdf";
+      return file;
+    }
+    Reply page = Html(AnnualHtml(*r, generated));
+    const size_t open = page.body.find("<style>");
+    const size_t close = page.body.find("</style>");
+    std::string style_hash;
+    if (open != std::string::npos && close != std::string::npos && close > open) {
+      const std::string hex = Sha256Hex(page.body.substr(open + 7, close - open - 7));
+      std::string bytes;
+      for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+        bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+      }
+      std::ostringstream b64;
+      Poco::Base64Encoder encoder(b64);
+      encoder.rdbuf()->setLineLength(0);
+      encoder << bytes;
+      encoder.close();
+      style_hash = " 'sha256-" + b64.str() + "'";
+    }
+    page.csp = "default-src 'none'; style-src" + (style_hash.empty() ? " 'none'" : style_hash) +
+               "; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    return page;
+  }
+
+  // The month's view (?month=2026-11; default: the month before this one).
+  Reply MonthlyReportPage(const Call& call, Desk& d, const Viewer& viewer) {
+    const std::chrono::year_month_day today(ToLondon(Now()).day);
+    std::chrono::year_month month = today.year() / today.month() - std::chrono::months{1};
+    if (const std::string asked = call.Query("month"); !asked.empty()) {
+      Result<long> y = asked.size() == 7 && asked[4] == '-'
+                           ? ParseWholeNumber(asked.substr(0, 4), "year", 2000, 2200)
+                           : Result<long>::Error("");
+      Result<long> m = asked.size() == 7 && asked[4] == '-'
+                           ? ParseWholeNumber(asked.substr(5), "month", 1, 12)
+                           : Result<long>::Error("");
+      if (!y || !m) {
+        return Html(web::MessagePage(&viewer, "No such month", "Give the month as YYYY-MM."), 422);
+      }
+      month =
+          std::chrono::year{static_cast<int>(*y)} / std::chrono::month{static_cast<unsigned>(*m)};
+    }
+    Result<MonthlyReport> r =
+        ComputeMonthlyReport(*d.store, *deps.hours, static_cast<int>(month.year()),
+                             static_cast<unsigned>(month.month()));
+    if (!r) return Html(web::MessagePage(&viewer, "The report could not be made", r.error()), 503);
+    return Html(web::MonthlyPage(viewer, *r));
   }
 
   Result<web::CaseView> LoadCase(Desk& d, const std::string& ref, const Viewer& viewer) {
@@ -865,8 +981,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType(reply.content_type);
     response.set("Content-Security-Policy",
-                 "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                 "base-uri 'none'; frame-ancestors 'none'");
+                 !reply.csp.empty()
+                     ? reply.csp
+                     : "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                       "base-uri 'none'; frame-ancestors 'none'");
     response.set("X-Content-Type-Options", "nosniff");
     response.set("X-Frame-Options", "DENY");
     response.set("Referrer-Policy", "no-referrer");

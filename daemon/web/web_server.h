@@ -44,6 +44,7 @@ struct WebDeps {
   MailSettings mail;
   const Clock* clock = nullptr;
   std::vector<HomesFrom> homes;  // landlord.homes, for the Reports page
+  std::string evidence_file;     // reports.evidence-file, for the annual report's self-assessment
 };
 
 class WebServer {

@@ -309,6 +309,55 @@ TEST_F(CaseEngineTest, CommentHasASimpleFlow) {
             "closed");
 }
 
+TEST_F(CaseEngineTest, ServiceAreaLearningAndOmbudsmanAreKept) {
+  CaseEngine& engine = Engine("westway");
+  const CaseRecord c = Open(engine);  // "The boiler is still broken after three visits"
+  EXPECT_EQ(c.service_area, "repairs");
+  ASSERT_TRUE(c.service_area_confidence.has_value());
+  EXPECT_GT(*c.service_area_confidence, 0.0);
+  EXPECT_LE(*c.service_area_confidence, 1.0);
+  EXPECT_TRUE(c.service_area_by.empty());
+
+  EXPECT_FALSE(engine.SetServiceArea(c.reference, "gardening", "amy").ok());
+  const CaseRecord confirmed = Ok(engine.SetServiceArea(c.reference, "communication", "amy"));
+  EXPECT_EQ(confirmed.service_area, "communication");
+  EXPECT_EQ(confirmed.service_area_by, "amy");
+
+  LearningAction action;
+  action.what = "Text residents the day before a repair visit";
+  action.owner = "Repairs manager";
+  action.due_on = std::chrono::sys_days(std::chrono::year{2026} / 9 / 30);
+  EXPECT_FALSE(engine.AddLearning(c.reference, LearningAction{}, "amy").ok());  // nothing said
+  const CaseRecord learned = Ok(engine.AddLearning(c.reference, action, "amy"));
+  ASSERT_EQ(learned.learning.size(), 1u);
+  EXPECT_FALSE(learned.learning[0].done_at.has_value());
+  const CaseRecord done = Ok(engine.CompleteLearning(c.reference, learned.learning[0].id, "amy"));
+  EXPECT_TRUE(done.learning[0].done_at.has_value());
+  EXPECT_FALSE(engine.CompleteLearning(c.reference, learned.learning[0].id, "amy").ok());
+
+  EXPECT_FALSE(engine.RecordOmbudsman(c.reference, "guilty", "amy").ok());
+  EXPECT_TRUE(Ok(engine.RecordOmbudsman(c.reference, "", "amy")).ombudsman_at.has_value());
+  EXPECT_FALSE(engine.RecordOmbudsman(c.reference, "", "amy").ok());  // already there
+  EXPECT_EQ(Ok(engine.RecordOmbudsman(c.reference, "service_failure", "amy")).ombudsman_outcome,
+            "service_failure");
+
+  // All of it read back from the store, as another process would.
+  const CaseRecord stored = Ok(store_->FindCase(c.reference));
+  EXPECT_EQ(stored.service_area, "communication");
+  EXPECT_EQ(stored.service_area_by, "amy");
+  ASSERT_EQ(stored.learning.size(), 1u);
+  EXPECT_EQ(stored.learning[0].what, action.what);
+  EXPECT_EQ(stored.learning[0].owner, "Repairs manager");
+  EXPECT_EQ(stored.learning[0].due_on, action.due_on);
+  EXPECT_TRUE(stored.learning[0].done_at.has_value());
+  EXPECT_EQ(stored.ombudsman_outcome, "service_failure");
+  const std::vector<std::string> actions = Actions(c);
+  for (const char* expected : {"service_area", "learning_action", "learning_done", "ombudsman",
+                               "ombudsman_determination"}) {
+    EXPECT_NE(std::find(actions.begin(), actions.end(), expected), actions.end()) << expected;
+  }
+}
+
 TEST_F(CaseEngineTest, SameEmailIsTheSameContact) {
   CaseEngine& engine = Engine("hos-code-2024");
   const CaseRecord a = Open(engine);
