@@ -11,6 +11,9 @@ demo's sample mail plus the tests' own (workbench.py, mail_samples.py). The test
   AccessibilityTest  axe-core on every page: no serious or critical violation
   KeyboardTest       sign in, reach a case from the queue and acknowledge it by keyboard alone
   DeadlineTagsTest   a deadline's "Due DATE" tag names the deadline's own day
+  ReportsTest        the annual report opens from the Reports page with its charts drawn, the PDF
+                     and CSV download, the monthly view; a service area confirmed and a learning
+                     action added on a case page reach the report
 
 Run:  python3 tests/browser/test_workbench.py [-v] [TestClass[.test_name]]
       (ctest -R browser does the same with the build tree's programs; see workbench.py for the
@@ -583,6 +586,81 @@ class HostileMailTest(BrowserTest):
         self.assert_nothing_left_the_browser()
 
 
+class ReportsTest(BrowserTest):
+    """Issue 19 as staff and a board member see it."""
+
+    user = "mina"  # a manager
+
+    def financial_year(self):
+        today = datetime.date.today()
+        return today.year - (1 if today.month < 4 else 0)
+
+    def test_annual_report_charts_are_drawn_and_learning_reaches_it(self):
+        d, By = self.driver, self.By
+        # A case's service area confirmed and a learning action added, through the case page.
+        ref = WB.keyboard_case
+        self.act(ref, "area", select={"area": "estate_services"})
+        self.assertIn("Estate services (confirmed by mina)", self.summary()["Service area"])
+        self.act(ref, "learning", text={"what": "Lift faults reported to the contractor within the hour",
+                                        "owner": "Estates manager"})
+        learning = [v for k, v in self.summary().items() if k.startswith("Learning ")]
+        self.assertTrue(any("within the hour" in v and "outstanding" in v for v in learning), learning)
+
+        y = self.financial_year()
+        self.get("/reports?year=%d" % y)
+        link = d.find_element(By.ID, "annual-html")
+        submit_and_wait(d, link)
+        self.assertEqual(self.path(), "/reports/annual")
+        self.assertIn("Complaints performance and service improvement report",
+                      d.find_element(By.TAG_NAME, "h1").text)
+        charts = d.find_elements(By.CSS_SELECTOR, "svg.report-chart")
+        self.assertGreaterEqual(len(charts), 3, "the report has too few charts")
+        for chart in charts:
+            self.assertTrue(chart.is_displayed())
+            size = chart.size
+            self.assertGreater(size["width"], 200, "a chart is drawn too small: %s" % size)
+            self.assertGreater(size["height"], 50, "a chart is drawn too small: %s" % size)
+        # The bars are drawn: at least one has a height (the demo's complaints this year).
+        drawn = d.execute_script(
+            "return [...document.querySelectorAll('svg.report-chart rect')]"
+            ".filter(r => r.getBoundingClientRect().width > 1 && r.getBoundingClientRect().height > 1).length;")
+        self.assertGreater(drawn, 3)
+        text = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("Lift faults reported to the contractor within the hour", text)
+        self.assertIn("This report and the self-assessment go to the board", text)  # the evidence file
+        # Its inline stylesheet applied (allowed by hash): headings are not the browser's default.
+        font = d.execute_script("return getComputedStyle(document.body).fontFamily;")
+        self.assertNotIn("Times", font)
+        axe = workbench.axe_source()
+        blocking = [v for v in workbench.run_axe(d, axe) if v["impact"] in ("serious", "critical")]
+        self.assertEqual(blocking, [], [(v["id"], v["help"]) for v in blocking])
+
+        # The PDF and the CSV are downloads of the same report.
+        cookies = {c["name"]: c["value"] for c in d.get_cookies()}
+        import urllib.request
+        for fmt, magic in (("pdf", b"%PDF-"), ("csv", b"section,measure,category,value")):
+            req = urllib.request.Request(WB.url("/reports/annual?year=%d&format=%s" % (y, fmt)))
+            req.add_header("Cookie", "; ".join("%s=%s" % kv for kv in cookies.items()))
+            with urllib.request.urlopen(req, timeout=60) as reply:
+                body = reply.read()
+                self.assertTrue(body.startswith(magic), "%s: %r" % (fmt, body[:40]))
+                self.assertIn("attachment", reply.headers.get("Content-Disposition", ""))
+
+    def test_monthly_view(self):
+        d, By = self.driver, self.By
+        self.get("/reports")
+        submit_and_wait(d, d.find_element(By.ID, "monthly-link"))
+        self.assertTrue(d.find_element(By.TAG_NAME, "h1").text.startswith("Complaints in "))
+        this_month = datetime.date.today().strftime("%Y-%m")
+        self.get("/reports/monthly?month=" + this_month)
+        figures = d.find_element(By.ID, "monthly-figures").text
+        self.assertIn("Received", figures)
+        self.assertRegex(figures, r"Received\s+\d+ at stage one")
+        self.assertTrue(d.find_element(By.ID, "by-theme").is_displayed())
+        self.get("/reports/monthly?month=13")
+        self.assertIn("No such month", d.find_element(By.TAG_NAME, "h1").text)
+
+
 class AccessibilityTest(BrowserTest):
     """axe-core on every kind of page the workbench serves: no serious or critical violation."""
 
@@ -630,7 +708,7 @@ class AccessibilityTest(BrowserTest):
         pages = [
             "/", "/cases", "/cases?type=complaint&status=open&flag=triage", "/triage",
             "/cases/" + case, "/cases/WW-%s-00002" % y, "/new", "/search", "/search?q=Hughes",
-            "/reports", "/reports?year=2025", "/staff",
+            "/reports", "/reports?year=2025", "/reports/monthly", "/staff",
             "/no-such-page", "/cases/WW-1999-99999",
         ]
         triage = list(self.queue_rows("/triage"))

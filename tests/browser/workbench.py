@@ -223,6 +223,8 @@ class Workbench:
             "http.listen = 127.0.0.1:%(http)d\n"
             "web.listen = 127.0.0.1:%(web)d\n"
             "web.assets-dir = %(src)s/web\n"
+            "landlord.homes = 2019-04-01:1200\n"
+            "reports.evidence-file = %(src)s/config/self-assessment-evidence.txt\n"
             % {"tmp": self.tmp, "src": SOURCE_DIR, "web": web_port, "http": http_port}
         )
 
