@@ -30,6 +30,7 @@ struct Runtime::Parts {
   std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<DeadlineWatcher> deadlines;
   std::unique_ptr<DailyDigest> digest;
+  std::unique_ptr<MonthlyReportMail> monthly;
   std::unique_ptr<Service> service;
   const Clock* clock = nullptr;
 };
@@ -148,13 +149,16 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   p->deadlines->EnableTriageDecision(*p->engine, config.triage);
   p->digest =
       std::make_unique<DailyDigest>(*p->store, *p->mailer, *p->hours, config.digest_at, clock);
+  p->monthly = std::make_unique<MonthlyReportMail>(*p->store, *p->mailer, *p->hours,
+                                                   config.monthly_to, config.digest_at, clock);
   Service::Timing timing;
   timing.deadline_interval = config.watcher_interval;
   timing.outage_alert_after = config.mailbox.outage_alert_after;
-  p->service = std::make_unique<Service>(
-      Service::Parts{p->mailbox.get(), p->source.get(), p->outbox.get(), p->deadlines.get(),
-                     p->digest.get(), p->store.get(), p->mailer.get(), &clock, alive},
-      timing, std::move(log));
+  p->service =
+      std::make_unique<Service>(Service::Parts{p->mailbox.get(), p->source.get(), p->outbox.get(),
+                                               p->deadlines.get(), p->digest.get(), p->store.get(),
+                                               p->mailer.get(), &clock, alive, p->monthly.get()},
+                                timing, std::move(log));
   return std::unique_ptr<Runtime>(new Runtime(std::move(p)));
 }
 

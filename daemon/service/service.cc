@@ -158,6 +158,13 @@ void Service::DeadlinePass() {
     if (!digest) log_("daily digest: " + digest.error());
     if (digest && *digest) log_("daily digest queued for the complaints manager");
   }
+  if (parts_.monthly != nullptr) {
+    Result<int> monthly = parts_.monthly->RunOnce();
+    if (!monthly) log_("monthly view: " + monthly.error());
+    if (monthly && *monthly > 0) {
+      log_("monthly view queued for " + std::to_string(*monthly) + " recipient(s)");
+    }
+  }
   if (pass->warned + pass->breached > 0) {
     log_("deadlines: " + std::to_string(pass->warned) + " warned, " +
          std::to_string(pass->breached) + " breached");

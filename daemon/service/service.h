@@ -22,6 +22,7 @@
 #include "daemon/outgoing/outbox_sender.h"
 #include "daemon/service/daily_digest.h"
 #include "daemon/service/deadline_watcher.h"
+#include "daemon/service/monthly_report_mail.h"
 
 namespace complaints {
 
@@ -49,6 +50,7 @@ class Service {
     // Called at every turn of the loop (at most max_wait apart when idle, and every 100 ms while
     // waiting out a mailbox outage): a sign of life for systemd's watchdog. Optional.
     std::function<void()> alive;
+    MonthlyReportMail* monthly = nullptr;  // optional
   };
   struct Timing {
     std::chrono::seconds deadline_interval{60};
