@@ -141,6 +141,7 @@ struct CaseRow {
 struct Generated {
   long cases = 0, stages = 0, deadlines = 0, learning = 0;
   long stage1_received = 0, stage2_received = 0;
+  long escalation_requests = 0;  // stage two asked for in the year (on the stage one row)
 };
 
 template <typename T>
@@ -193,6 +194,7 @@ class Filler {
     for (const StageRow& s : c.stages) {
       if (s.number == 1 && InYear(s.opened)) ++generated_.stage1_received;
       if (s.number == 2 && InYear(s.opened)) ++generated_.stage2_received;
+      if (s.number == 1 && InYear(s.escalation_requested)) ++generated_.escalation_requests;
     }
   }
 
@@ -509,6 +511,7 @@ struct OursRun {
   size_t html = 0, csv = 0, pdf = 0;
   Figures figures;
   complaints::TsmReport tsm;
+  long escalation_requests = 0;
 };
 
 OursRun Ours(complaints::CaseStore& store, const BusinessHours& hours,
@@ -537,6 +540,7 @@ OursRun Ours(complaints::CaseStore& store, const BusinessHours& hours,
   run.peak_kb = StatusKb("VmHWM:");
   run.figures = HeadlineFigures(*report);
   run.tsm = report->tsm;
+  run.escalation_requests = report->escalation_requests;
   run.tsm.lines.clear();
   return run;
 }
@@ -648,10 +652,11 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "financial year 2025-26: stage one received %ld (generated %ld), stage two %ld "
-      "(generated %ld); responded %ld / %ld, on time %ld / %ld\n",
+      "(generated %ld); responded %ld / %ld, on time %ld / %ld; escalation requests %ld "
+      "(generated %ld)\n",
       ours.tsm.stage1_received, g.stage1_received, ours.tsm.stage2_received, g.stage2_received,
       ours.tsm.stage1_responded, ours.tsm.stage2_responded, ours.tsm.stage1_on_time,
-      ours.tsm.stage2_on_time);
+      ours.tsm.stage2_on_time, ours.escalation_requests, g.escalation_requests);
   std::printf(
       "complaintsd: ComputeAnnualReport + HTML + CSV + PDF  %8.2f s  (report %.2f s, "
       "documents %.2f s; HTML %zu kB, CSV %zu kB, PDF %zu kB)  peak RSS %6.1f MB "
