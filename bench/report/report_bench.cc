@@ -453,6 +453,7 @@ Generated Fill(const std::string& path, long cases, const BusinessHours& hours) 
   }
   Exec(db, "COMMIT");
   Exec(db, "ANALYZE");
+  Exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");  // both sides read the database file, not the log
   sqlite3_close(db);
   return generated;
 }
@@ -645,7 +646,7 @@ int main(int argc, char** argv) {
     report_s.push_back(ours.report_s);
     documents_s.push_back(ours.documents_s);
     ours_peak = std::max(ours_peak, ours.peak_kb);
-    ours_before = std::max(ours_before, ours.before_kb);
+    if (i == 0) ours_before = ours.before_kb;  // the process before its first report
     peer = Peer(script, path);
     peer_s.push_back(peer.seconds);
     peer_peak = std::max(peer_peak, peer.peak_kb);
@@ -660,7 +661,7 @@ int main(int argc, char** argv) {
   std::printf(
       "complaintsd: ComputeAnnualReport + HTML + CSV + PDF  %8.2f s  (report %.2f s, "
       "documents %.2f s; HTML %zu kB, CSV %zu kB, PDF %zu kB)  peak RSS %6.1f MB "
-      "(VmHWM; %.1f MB before)  median of %d\n",
+      "(VmHWM; %.1f MB before the first)  median of %d\n",
       Median(ours_s), Median(report_s), Median(documents_s), ours.html / 1024, ours.csv / 1024,
       ours.pdf / 1024, ours_peak / 1024.0, ours_before / 1024.0, runs);
   std::printf(
