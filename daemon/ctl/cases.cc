@@ -49,6 +49,8 @@ constexpr const char* kUsage =
     "  action-done REF ID\n"
     "  withdraw REF --reason TEXT   the resident withdrew it: its clocks stop\n"
     "  document REF ID (--out FILE | --text)   a kept document (a scanned letter) or its text\n"
+    "  hold REF --reason TEXT   a legal hold: retention and erasure leave the case alone\n"
+    "  unhold REF --reason TEXT\n"
     "every action but list, show and document takes --at ISO: when it happened (a call made\n"
     "yesterday), not in the future nor before the case's latest event; the history keeps both\n"
     "types: complaint comment compliment service_request asb; "
@@ -140,6 +142,8 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
         {"withdraw", with({"reason", "at"})},
         {"action-done", with({"at"})},
         {"document", with({"out"}, {"text"})},
+        {"hold", with({"reason"})},
+        {"unhold", with({"reason"})},
     };
   }();
   return specs;
@@ -198,6 +202,7 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   if (spec == Specs().end()) return Fail(err, verb, std::string("unknown command\n") + kUsage, 2);
   Result<CommandLine> line = CommandLine::Parse({args.begin() + 1, args.end()}, spec->second);
   if (!line) return Fail(err, verb, line.error(), 2);
+  if (verb == "hold" || verb == "unhold") return RunCaseHoldCommand(verb, *line, out, err);
   const std::vector<std::string>& words = line->positional();
   const size_t wanted = verb == "open" || verb == "list"              ? 0
                         : verb == "action-done" || verb == "document" ? 2

@@ -16,6 +16,7 @@
 #include "daemon/letters/letter_reader.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outbox_sender.h"
+#include "daemon/privacy/retention_schedule.h"
 #include "daemon/reports/tsm.h"
 #include "daemon/service/deadline_watcher.h"
 #include "daemon/staff/staff_accounts.h"
@@ -114,6 +115,7 @@ struct DaemonConfig {
   std::string http_listen = "127.0.0.1:8025";
   WebConfig web;
   std::vector<HomesFrom> homes;  // landlord.homes: the stock, from the date each figure applies
+  RetentionSchedule retention;   // retention.*: how long residents' personal data is kept
 };
 
 struct ConfigKey {
