@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
