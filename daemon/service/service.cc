@@ -158,6 +158,14 @@ void Service::DeadlinePass() {
     if (!digest) log_("daily digest: " + digest.error());
     if (digest && *digest) log_("daily digest queued for the complaints manager");
   }
+  if (parts_.retention != nullptr) {
+    Result<std::optional<RemovalCounts>> removed = parts_.retention->RunDaily();
+    if (!removed) log_("retention: " + removed.error());
+    if (removed && *removed) {
+      Count("retention_cases_removed", (*removed)->cases);
+      log_(DescribeRemoval(**removed, false));
+    }
+  }
   if (pass->warned + pass->breached > 0) {
     log_("deadlines: " + std::to_string(pass->warned) + " warned, " +
          std::to_string(pass->breached) + " breached");

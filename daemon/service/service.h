@@ -20,6 +20,7 @@
 #include "daemon/intake/mailbox_watcher.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outbox_sender.h"
+#include "daemon/privacy/retention.h"
 #include "daemon/service/daily_digest.h"
 #include "daemon/service/deadline_watcher.h"
 
@@ -49,6 +50,7 @@ class Service {
     // Called at every turn of the loop (at most max_wait apart when idle, and every 100 ms while
     // waiting out a mailbox outage): a sign of life for systemd's watchdog. Optional.
     std::function<void()> alive;
+    RetentionPass* retention = nullptr;  // optional: removes expired personal data once a day
   };
   struct Timing {
     std::chrono::seconds deadline_interval{60};
