@@ -343,6 +343,16 @@ struct WebServer::Impl {
     if (!opened) {
       return Html(web::MessagePage(&viewer, "The store is unavailable", opened.error()), 503);
     }
+    // The lists name residents: each is a read, recorded like a case's.
+    if (call.method == "GET" && (call.path == "/" || call.path == "/cases" ||
+                                 call.path == "/triage" || call.path == "/search")) {
+      const std::string query = call.Query("q");
+      if (Status logged = LogRead(viewer.username, "workbench", "case-list", std::nullopt,
+                                  std::nullopt, call.path + (query.empty() ? "" : " q=" + query));
+          !logged) {
+        return Html(web::MessagePage(&viewer, "Not shown", NotLogged(logged)), 503);
+      }
+    }
     Desk desk_value = std::move(opened).value();
     Desk* desk = &desk_value;
     if (call.path == "/" && call.method == "GET") return Home(*desk, viewer);
