@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/cases/sqlite_case_store.h"
+#include "daemon/privacy/store_files.h"
 
 namespace complaints {
 namespace {
@@ -286,6 +287,8 @@ Result<std::unique_ptr<SqlitePrivacyStore>> SqlitePrivacyStore::Open(const std::
     Result<std::unique_ptr<SqliteCaseStore>> cases = SqliteCaseStore::Open(path);
     if (!cases) return R(cases.status());
   }
+  // The store holds residents' personal data: its files are the owner's alone.
+  if (Status s = KeepStoreFilesPrivate(path); !s) return R(s);
   auto impl = std::make_unique<Impl>();
   if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {

@@ -64,10 +64,13 @@ std::string SafeName(const std::string& name) {
 
 Status WriteFile(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
+  chmod(path.parent_path().c_str(), 0700);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();
-  if (!out) return Status::Error(path.string() + ": cannot be written");
+  if (!out || chmod(path.c_str(), 0600) != 0) {
+    return Status::Error(path.string() + ": cannot be written");
+  }
   return Status::Ok();
 }
 

@@ -125,6 +125,10 @@ TEST_F(PrivacyCommandsTest, ExportCorrectAndAccessLogFromTheCommandLine) {
   struct stat st {};
   ASSERT_EQ(stat(out.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 077, 0u);  // personal data: the folder is the user's alone
+  ASSERT_EQ(stat((dir_ / "sar" / "export.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 077, 0u);
+  ASSERT_EQ(stat((dir_ / "c.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 077, 0u);  // the privacy commands keep the store's files private too
 
   Do({"person", "correct", "--email=eve@example.org", "--address=2 New Road",
       "--reason=moved house"});
