@@ -162,8 +162,9 @@ void Service::DeadlinePass() {
     Result<std::optional<RemovalCounts>> removed = parts_.retention->RunDaily();
     if (!removed) log_("retention: " + removed.error());
     if (removed && *removed) {
-      Count("retention_cases_removed", (*removed)->cases);
-      log_(DescribeRemoval(**removed, false));
+      const RemovalCounts& r = **removed;
+      Count("retention_cases_removed", r.cases);
+      if (r.cases + r.contacts + r.spam + r.unfiled + r.held > 0) log_(DescribeRemoval(r, false));
     }
   }
   if (pass->warned + pass->breached > 0) {
