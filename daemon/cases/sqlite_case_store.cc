@@ -223,6 +223,53 @@ CREATE TABLE learning_actions (
 );
 CREATE INDEX learning_actions_by_case ON learning_actions(case_id);
 )sql",
+    // privacy (issue 21): residents' data, kept by daemon/privacy/. Legal holds; the cases whose
+    // personal data retention or erasure removed (and under which rule); the log of who read
+    // what; the privacy actions themselves. History stays append-only, except that a detail may
+    // be replaced by a "[removed ...]" marker (nothing else on the row may change).
+    R"sql(
+CREATE TABLE case_holds (
+  case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+  reason TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE case_redactions (
+  case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+  rule TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE access_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  what TEXT NOT NULL,
+  case_id INTEGER,
+  message_id INTEGER,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX access_log_by_case ON access_log(case_id);
+CREATE TABLE privacy_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  contact_id INTEGER,
+  case_id INTEGER,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX cases_by_representative ON cases(representative_id)
+  WHERE representative_id IS NOT NULL;
+CREATE INDEX outbox_by_case ON outbox(case_id);
+CREATE INDEX messages_unfiled ON messages(received_at) WHERE case_id IS NULL;
+DROP TRIGGER history_is_append_only_update;
+CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
+  WHEN NOT (NEW.detail LIKE '[removed%' AND NEW.id = OLD.id AND NEW.case_id = OLD.case_id
+            AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+            AND NEW.recorded_at IS OLD.recorded_at)
+  BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+)sql",
 };
 
 constexpr int64_t kNoDeadline = 253402300799;  // 9999-12-31T23:59:59Z: no deadline we owe

@@ -57,6 +57,8 @@ constexpr const char* kUsage =
     "          were told); later, its determination: severe_maladministration, maladministration,\n"
     "          service_failure, reasonable_redress, no_maladministration, outside_jurisdiction\n"
     "  document REF ID (--out FILE | --text)   a kept document (a scanned letter) or its text\n"
+    "  hold REF --reason TEXT   a legal hold: retention and erasure leave the case alone\n"
+    "  unhold REF --reason TEXT\n"
     "every action but list, show and document takes --at ISO: when it happened (a call made\n"
     "yesterday), not in the future nor before the case's latest event; the history keeps both\n"
     "types: complaint comment compliment service_request asb; "
@@ -172,6 +174,8 @@ const std::map<std::string, CommandLine::Spec>& Specs() {
         {"learning-done", with({"at"})},
         {"ombudsman", with({"outcome", "at"})},
         {"document", with({"out"}, {"text"})},
+        {"hold", with({"reason"})},
+        {"unhold", with({"reason"})},
     };
   }();
   return specs;
@@ -230,6 +234,7 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   if (spec == Specs().end()) return Fail(err, verb, std::string("unknown command\n") + kUsage, 2);
   Result<CommandLine> line = CommandLine::Parse({args.begin() + 1, args.end()}, spec->second);
   if (!line) return Fail(err, verb, line.error(), 2);
+  if (verb == "hold" || verb == "unhold") return RunCaseHoldCommand(verb, *line, out, err);
   const std::vector<std::string>& words = line->positional();
   const size_t wanted = verb == "open" || verb == "list" ? 0
                         : verb == "action-done" || verb == "document" || verb == "learning-done"

@@ -93,6 +93,17 @@ int RunParseCommand(const std::vector<std::string>& args, std::ostream& out, std
 // check: 0 no conflict, 1 conflicts listed (one a line), 2 invalid file or usage.
 int RunPolicyCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// `complaintsctl person export|erase|correct|access-log`: a resident's data protection rights
+// (daemon/privacy/): subject access, erasure, correction, and who read their cases.
+int RunPersonCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `complaintsctl retention run [--dry-run] [--json] | show`: the retention schedule's pass.
+int RunRetentionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `complaintsctl cases hold|unhold REF --reason TEXT` (`verb`): a legal hold, which stops
+// retention and refuses erasure and correction. Defined in person.cc.
+class CommandLine;
+int RunCaseHoldCommand(const std::string& verb, const CommandLine& line, std::ostream& out,
+                       std::ostream& err);
+
 // `complaintsctl templates check [DIR]` and `templates show NAME [DIR]`: a landlord editing its
 // templates sees each problem, or the message rendered with sample values, before any resident.
 int RunTemplatesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -307,6 +307,14 @@ void ReadDeadlines(Reader& r, DaemonConfig& c) {
   c.outbox.first_retry = std::chrono::seconds{r.Number("outbox.first-retry-seconds", 1, 3600)};
 }
 
+void ReadRetention(Reader& r, RetentionSchedule& s) {
+  s.enabled = r.Flag("retention.enabled");
+  s.complaint_years = static_cast<int>(r.Number("retention.complaint-years", 1, 100));
+  s.other_case_years = static_cast<int>(r.Number("retention.other-case-years", 1, 100));
+  s.spam_days = static_cast<int>(r.Number("retention.spam-days", 1, 36500));
+  s.unfiled_days = static_cast<int>(r.Number("retention.unfiled-days", 1, 36500));
+}
+
 void ReadLetters(Reader& r, LettersConfig& l) {
   l.enabled = r.Flag("letters.enabled");
   l.reader.helper = r.Path("letters.reader");
@@ -489,6 +497,12 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"deadlines.board-member", "", "copied on breach notices when set"},
       {"deadlines.interval-seconds", "60", "how often the deadline watcher runs"},
       {"deadlines.digest-time", "08:30", "when the manager's daily digest goes, on working days"},
+      {"retention.enabled", "true",
+       "remove expired personal data once a day (docs/privacy.md); false: only by complaintsctl"},
+      {"retention.complaint-years", "6", "complaints are kept this many years after they ended"},
+      {"retention.other-case-years", "2", "other cases are kept this many years after they ended"},
+      {"retention.spam-days", "90", "suspected spam and quarantined mail on no case: days kept"},
+      {"retention.unfiled-days", "365", "other mail that joined no case: days kept"},
       {"letters.enabled", "true",
        "read scanned letters that staff forward (false: quarantine them for a person)"},
       {"letters.reader", "", "the complaintsd-letter program (default: the one built beside us)"},
@@ -586,6 +600,7 @@ DaemonConfig ReadDaemonConfig(const ConfigFile& file, std::vector<std::string>& 
   ReadSpam(r, c);
   ReadDeadlines(r, c);
   ReadLetters(r, c.letters);
+  ReadRetention(r, c.retention);
   c.http_listen = r.Text("http.listen");
   c.web.listen = r.Text("web.listen");
   c.web.assets_dir = r.Path("web.assets-dir");

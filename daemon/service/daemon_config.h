@@ -16,6 +16,7 @@
 #include "daemon/letters/letter_reader.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outbox_sender.h"
+#include "daemon/privacy/retention_schedule.h"
 #include "daemon/reports/tsm.h"
 #include "daemon/service/deadline_watcher.h"
 #include "daemon/staff/staff_accounts.h"
@@ -119,6 +120,7 @@ struct DaemonConfig {
   std::string evidence_file;
   // reports.monthly-to: who gets the monthly view on the first working day of each month.
   std::vector<std::string> monthly_to;
+  RetentionSchedule retention;   // retention.*: how long residents' personal data is kept
 };
 
 struct ConfigKey {

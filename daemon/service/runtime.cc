@@ -3,6 +3,8 @@
 #include "daemon/cases/case_engine.h"
 #include "daemon/cases/sqlite_case_store.h"
 #include "daemon/outgoing/mail_templates.h"
+#include "daemon/privacy/sqlite_privacy_store.h"
+#include "daemon/privacy/store_files.h"
 #include "daemon/service/components.h"
 
 namespace complaints {
@@ -31,6 +33,8 @@ struct Runtime::Parts {
   std::unique_ptr<DeadlineWatcher> deadlines;
   std::unique_ptr<DailyDigest> digest;
   std::unique_ptr<MonthlyReportMail> monthly;
+  std::unique_ptr<SqlitePrivacyStore> privacy;
+  std::unique_ptr<RetentionPass> retention;
   std::unique_ptr<Service> service;
   const Clock* clock = nullptr;
 };
@@ -77,6 +81,15 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   if (!store) return R::Error("store.path: " + store.error());
   p->store = std::move(store).value();
   p->store_path = config.store_path;
+  // Residents' personal data: the store's files are the service's alone (docs/privacy.md).
+  if (Status s = KeepStoreFilesPrivate(config.store_path); !s) log("warning: " + s.error());
+  for (const std::string& problem : StoreFileProblems(config.store_path)) {
+    log("warning: " + problem);
+  }
+  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = SqlitePrivacyStore::Open(config.store_path);
+  if (!privacy) return R::Error("store.path: " + privacy.error());
+  p->privacy = std::move(privacy).value();
+  p->retention = std::make_unique<RetentionPass>(*p->privacy, config.retention, clock);
   Result<Policy> policy = LoadPolicy(config.policy_file);
   if (!policy) return R::Error("policy.file: " + policy.error());
   p->policy = std::move(policy).value();
@@ -157,7 +170,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   p->service =
       std::make_unique<Service>(Service::Parts{p->mailbox.get(), p->source.get(), p->outbox.get(),
                                                p->deadlines.get(), p->digest.get(), p->store.get(),
-                                               p->mailer.get(), &clock, alive, p->monthly.get()},
+                                               p->mailer.get(), &clock, alive, p->monthly.get(),
+                                               p->retention.get()},
                                 timing, std::move(log));
   return std::unique_ptr<Runtime>(new Runtime(std::move(p)));
 }

@@ -165,6 +165,15 @@ void Service::DeadlinePass() {
       log_("monthly view queued for " + std::to_string(*monthly) + " recipient(s)");
     }
   }
+  if (parts_.retention != nullptr) {
+    Result<std::optional<RemovalCounts>> removed = parts_.retention->RunDaily();
+    if (!removed) log_("retention: " + removed.error());
+    if (removed && *removed) {
+      const RemovalCounts& r = **removed;
+      Count("retention_cases_removed", r.cases);
+      if (r.cases + r.contacts + r.spam + r.unfiled + r.held > 0) log_(DescribeRemoval(r, false));
+    }
+  }
   if (pass->warned + pass->breached > 0) {
     log_("deadlines: " + std::to_string(pass->warned) + " warned, " +
          std::to_string(pass->breached) + " breached");

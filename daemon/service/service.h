@@ -20,6 +20,7 @@
 #include "daemon/intake/mailbox_watcher.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/outbox_sender.h"
+#include "daemon/privacy/retention.h"
 #include "daemon/service/daily_digest.h"
 #include "daemon/service/deadline_watcher.h"
 #include "daemon/service/monthly_report_mail.h"
@@ -51,6 +52,7 @@ class Service {
     // waiting out a mailbox outage): a sign of life for systemd's watchdog. Optional.
     std::function<void()> alive;
     MonthlyReportMail* monthly = nullptr;  // optional
+    RetentionPass* retention = nullptr;  // optional: removes expired personal data once a day
   };
   struct Timing {
     std::chrono::seconds deadline_interval{60};

@@ -30,6 +30,7 @@
 #include "daemon/reports/monthly_report.h"
 #include "daemon/reports/report_documents.h"
 #include "daemon/reports/report_pdf.h"
+#include "daemon/privacy/sqlite_privacy_store.h"
 #include "daemon/staff/case_json.h"
 #include "daemon/staff/staff_actions.h"
 #include "daemon/web/html.h"
@@ -226,6 +227,8 @@ struct WebServer::Impl {
   WebSettings settings;
   WebDeps deps;
   std::unique_ptr<StaffAccounts> accounts;
+  std::unique_ptr<SqlitePrivacyStore> own_access_log;  // when deps.access_log is not given
+  AccessLog* access_log = nullptr;
   Presence presence;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   int port = 0;
@@ -245,6 +248,17 @@ struct WebServer::Impl {
     d.staff = std::make_unique<StaffDesk>(
         StaffDesk{*d.store, *d.engine, d.mailer.get(), *deps.policy, *deps.clock, "workbench"});
     return d;
+  }
+
+  // Records a read before it is served; an error means it must not be served.
+  Status LogRead(const std::string& actor, const char* channel, const char* what,
+                 std::optional<int64_t> case_id, std::optional<int64_t> message_id = std::nullopt,
+                 const std::string& detail = "") {
+    return access_log->Record({Now(), actor, channel, what, case_id, "", message_id, detail});
+  }
+  static std::string NotLogged(const Status& s) {
+    return "The read could not be recorded in the access log, so it is not shown (" + s.error() +
+           "). Try again shortly; tell the administrator if it persists.";
   }
 
   Viewer ViewerOf(const Call& call) const {
@@ -337,6 +351,16 @@ struct WebServer::Impl {
     if (!opened) {
       return Html(web::MessagePage(&viewer, "The store is unavailable", opened.error()), 503);
     }
+    // The lists name residents: each is a read, recorded like a case's.
+    if (call.method == "GET" && (call.path == "/" || call.path == "/cases" ||
+                                 call.path == "/triage" || call.path == "/search")) {
+      const std::string query = call.Query("q");
+      if (Status logged = LogRead(viewer.username, "workbench", "case-list", std::nullopt,
+                                  std::nullopt, call.path + (query.empty() ? "" : " q=" + query));
+          !logged) {
+        return Html(web::MessagePage(&viewer, "Not shown", NotLogged(logged)), 503);
+      }
+    }
     Desk desk_value = std::move(opened).value();
     Desk* desk = &desk_value;
     if (call.path == "/" && call.method == "GET") return Home(*desk, viewer);
@@ -361,7 +385,7 @@ struct WebServer::Impl {
       if (parts.size() == 3 && call.method == "POST") {
         return Act(call, *desk, viewer, ref, parts[2]);
       }
-      if (call.method == "GET") return CaseFile(*desk, ref, parts);
+      if (call.method == "GET") return CaseFile(*desk, viewer, ref, parts);
     }
     return Html(
         web::MessagePage(&viewer, "Page not found", "There is no page at " + call.path + "."), 404);
@@ -728,6 +752,11 @@ struct WebServer::Impl {
     Result<web::CaseView> loaded = LoadCase(d, ref, viewer);
     if (!loaded) return Html(web::MessagePage(&viewer, "Case not found", loaded.error()), 404);
     web::CaseView v = std::move(loaded).value();
+    if (Status logged = LogRead(viewer.username, "workbench", "case", v.c.id, std::nullopt,
+                                std::to_string(v.messages.size()) + " messages shown");
+        !logged) {
+      return Html(web::MessagePage(&viewer, "Not shown", NotLogged(logged)), 503);
+    }
     v.error = error;
     if (const std::string done = call.Query("done"); !done.empty() && error.empty()) {
       v.notice = "Recorded: " + done + ".";
@@ -783,13 +812,19 @@ struct WebServer::Impl {
     return Redirect("/cases/" + web::UrlEncode(ref) + "?done=" + web::UrlEncode(verb));
   }
 
-  Reply CaseFile(Desk& d, const std::string& ref, const std::vector<std::string>& parts) {
+  Reply CaseFile(Desk& d, const Viewer& viewer, const std::string& ref,
+                 const std::vector<std::string>& parts) {
     Result<CaseRecord> c = d.store->FindCase(ref);
     if (!c) return Text(404, "no such case\n");
     if (parts.size() == 4 && parts[2] == "documents") {
       if (auto docs = d.store->Documents(c->id)) {
         for (const CaseDocument& doc : *docs) {
           if (std::to_string(doc.id) == parts[3]) {
+            if (Status logged = LogRead(viewer.username, "workbench", "document", c->id,
+                                        std::nullopt, "document " + parts[3]);
+                !logged) {
+              return Text(503, NotLogged(logged) + "\n");
+            }
             return Download(doc.filename.empty() ? "document" : doc.filename, doc.bytes);
           }
         }
@@ -805,8 +840,15 @@ struct WebServer::Impl {
                              return std::to_string(m.id) == parts[3];
                            });
       if (!belongs) return Text(404, "no such message on this case\n");
-      Result<std::string> raw = d.store->MessageRaw(std::atoll(parts[3].c_str()));
+      const int64_t message = std::atoll(parts[3].c_str());
+      Result<std::string> raw = d.store->MessageRaw(message);
       if (!raw) return Text(404, raw.error() + "\n");
+      if (Status logged =
+              LogRead(viewer.username, "workbench",
+                      parts[4] == "original" ? "message" : "attachment", c->id, message, parts[4]);
+          !logged) {
+        return Text(503, NotLogged(logged) + "\n");
+      }
       if (parts[4] == "original" && parts.size() == 5) {
         return Download(ref + "-message-" + parts[3] + ".eml", std::move(raw).value());
       }
@@ -907,6 +949,11 @@ struct WebServer::Impl {
       q.offset = std::max(0, std::atoi(call.Query("offset").c_str()));
       Result<std::vector<CaseRecord>> cases = d->store->ListCases(q);
       if (!cases) return Json(503, {{"error", cases.error()}});
+      if (Status logged = LogRead((*who)->username, "api", "case-list", std::nullopt, std::nullopt,
+                                  std::to_string(cases->size()) + " cases listed");
+          !logged) {
+        return Json(503, {{"error", NotLogged(logged)}});
+      }
       nlohmann::json out = nlohmann::json::array();
       for (const CaseRecord& c : *cases) out.push_back(CaseToJson(c, false));
       return Json(200, out);
@@ -914,6 +961,9 @@ struct WebServer::Impl {
     if (parts.size() == 4) {
       Result<CaseRecord> c = d->store->FindCase(parts[3]);
       if (!c) return Json(404, {{"error", c.error()}});
+      if (Status logged = LogRead((*who)->username, "api", "case", c->id); !logged) {
+        return Json(503, {{"error", NotLogged(logged)}});
+      }
       nlohmann::json out = CaseToJson(*c, true);
       nlohmann::json history = nlohmann::json::array();
       if (auto h = d->store->History(c->id)) {
@@ -1021,6 +1071,14 @@ Result<std::unique_ptr<WebServer>> WebServer::Start(const WebSettings& settings,
       StaffAccounts::Open(impl->deps.store_path, settings.login);
   if (!accounts) return R::Error("web: " + accounts.error());
   impl->accounts = std::move(accounts).value();
+  impl->access_log = impl->deps.access_log;
+  if (impl->access_log == nullptr) {
+    Result<std::unique_ptr<SqlitePrivacyStore>> log =
+        SqlitePrivacyStore::Open(impl->deps.store_path);
+    if (!log) return R::Error("web: the access log: " + log.error());
+    impl->own_access_log = std::move(log).value();
+    impl->access_log = impl->own_access_log.get();
+  }
   try {
     Poco::Net::ServerSocket socket;
     socket.bind(Poco::Net::SocketAddress(settings.listen), /*reuseAddress=*/true,

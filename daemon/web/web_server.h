@@ -6,6 +6,8 @@
 // session's CSRF token; roles are checked here, on the server; every response carries a
 // Content-Security-Policy without script, frame-ancestors 'none' and nosniff, and pages are
 // no-store. Residents' mail is shown as escaped text only; attachments download as attachments.
+// Every read of a case, a message, an attachment or a document, and every API listing, is recorded
+// in the access log (who, what, when) before it is served, or refused (503) when it cannot be.
 // Behind a reverse proxy that authenticates (oauth2-proxy, mod_auth_openidc), its user header is
 // believed only from the configured proxy addresses.
 #pragma once
@@ -19,6 +21,7 @@
 #include "daemon/cases/policy.h"
 #include "daemon/outgoing/case_mailer.h"
 #include "daemon/outgoing/mail_templates.h"
+#include "daemon/privacy/access_log.h"
 #include "daemon/reports/tsm.h"
 #include "daemon/staff/staff_accounts.h"
 #include "parsers/result.h"
@@ -45,6 +48,9 @@ struct WebDeps {
   const Clock* clock = nullptr;
   std::vector<HomesFrom> homes;  // landlord.homes, for the Reports page
   std::string evidence_file;     // reports.evidence-file, for the annual report's self-assessment
+  // Where every read of a case or message is recorded before it is served (a read that cannot be
+  // recorded is refused with 503). Null: the store's own access log (SqlitePrivacyStore).
+  AccessLog* access_log = nullptr;
 };
 
 class WebServer {

@@ -1,7 +1,8 @@
 // The workbench's security rules over real HTTP, against the real complaintsd serving it: no
 // session, wrong role, missing or wrong CSRF token, an expired session, a locked account, the API
 // without or with a wrong token; two officers acting on one case from stale pages; the daemon and
-// the workbench writing the same case in the same second.
+// the workbench writing the same case in the same second; every read of a case logged, and a read
+// that cannot be logged refused.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -17,8 +18,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 #include <thread>
 
+#include "daemon/ctl/commands.h"
 #include "daemon/staff/staff_accounts.h"
 #include "tests/integration/dovecot.h"
 #include "tests/integration/processes.h"
@@ -533,6 +536,53 @@ TEST_F(WebTest, TheReportsPageShowsTheTsmMeasuresFromTheStore) {
   EXPECT_NE(r.body.find(">0.5<"), std::string::npos);  // 2 per 4,000 homes, per 1,000
   EXPECT_NE(r.body.find("For 4000 homes"), std::string::npos);
   EXPECT_EQ(pat.Get("/reports?year=abc").status, 422);
+}
+
+TEST_F(WebTest, EveryReadOfACaseIsLoggedAndAReadThatCannotBeLoggedIsRefused) {
+  Start();
+  Client pat(web_port_);
+  ASSERT_EQ(pat.LogIn("pat", kPassword).status, 303);
+  const std::string ref = LogPhoneComplaint(pat);
+  const Response page = pat.Get("/cases/" + ref);
+  ASSERT_EQ(page.status, 200);
+  ASSERT_NE(page.body.find("Missed repair appointments"), std::string::npos);
+  Client api(web_port_);
+  ASSERT_EQ(api.Get("/api/v1/cases/" + ref, {{"Authorization", "Bearer " + token_}}).status, 200);
+
+  // complaintsctl person access-log: who read Jo's case, how and when.
+  std::ostringstream out, err;
+  ASSERT_EQ(
+      RunCtl({"--db", dir_ + "/c.db", "person", "access-log", "--email=jo@example.org", "--json"},
+             out, err),
+      0)
+      << err.str();
+  std::vector<std::string> reads;
+  std::istringstream lines(out.str());
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json r = nlohmann::json::parse(line);
+    EXPECT_EQ(r["case"], ref);
+    reads.push_back(r["actor"].get<std::string>() + " " + r["channel"].get<std::string>() + " " +
+                    r["what"].get<std::string>());
+  }
+  EXPECT_EQ(reads, (std::vector<std::string>{"pat workbench case", "mo api case"})) << out.str();
+
+  // The log cannot be written (a full disk, say): the case is not shown, on the page or the API.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/c.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER access_log_full BEFORE INSERT ON access_log "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const Response refused = pat.Get("/cases/" + ref);
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.body.find("Missed repair appointments"), std::string::npos);
+  EXPECT_NE(refused.body.find("access log"), std::string::npos);
+  const Response api_refused =
+      api.Get("/api/v1/cases/" + ref, {{"Authorization", "Bearer " + token_}});
+  EXPECT_EQ(api_refused.status, 503);
+  EXPECT_EQ(api_refused.body.find("Missed repair appointments"), std::string::npos);
 }
 
 }  // namespace
