@@ -270,6 +270,12 @@ CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
             AND NEW.recorded_at IS OLD.recorded_at)
   BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
 )sql",
+    // 8: the reports read every case in receipt order (ListCases pages by received_at, id); without
+    // this index each page sorted the whole table (bench/report: 21.4 s at 100,000 cases, 4.5 s
+    // with it).
+    R"sql(
+CREATE INDEX cases_by_received ON cases(received_at, id);
+)sql",
 };
 
 constexpr int64_t kNoDeadline = 253402300799;  // 9999-12-31T23:59:59Z: no deadline we owe

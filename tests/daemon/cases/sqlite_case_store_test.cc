@@ -95,11 +95,11 @@ TEST_F(SqliteCaseStoreTest, CreatesMigratesAndReopens) {
   {
     auto store = SqliteCaseStore::Open(path());
     ASSERT_TRUE(store.ok()) << store.error();
-    EXPECT_EQ((*store)->schema_version(), 7);
+    EXPECT_EQ((*store)->schema_version(), 8);
   }
   auto again = SqliteCaseStore::Open(path());
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), 7);
+  EXPECT_EQ((*again)->schema_version(), 8);
   sqlite3* db = nullptr;
   sqlite3_open(path().c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
