@@ -44,7 +44,7 @@ TEST(ServiceAreaTest, MixedTextIsLessCertainThanPlainText) {
       "Mould in the bathroom, and the officer who came was rude and patronising.");
   EXPECT_EQ(plain.area, "damp_and_mould");
   EXPECT_LT(mixed.confidence, plain.confidence);
-  EXPECT_LE(mixed.confidence, 0.5);
+  EXPECT_LT(mixed.confidence, 0.6);  // not much more than half the evidence
 }
 
 TEST(ServiceAreaTest, CuesMatchOnlyAtTheStartOfAWord) {
