@@ -120,7 +120,7 @@ struct DaemonConfig {
   std::string evidence_file;
   // reports.monthly-to: who gets the monthly view on the first working day of each month.
   std::vector<std::string> monthly_to;
-  RetentionSchedule retention;   // retention.*: how long residents' personal data is kept
+  RetentionSchedule retention;  // retention.*: how long residents' personal data is kept
 };
 
 struct ConfigKey {

@@ -167,12 +167,11 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const DaemonConfig& config, cons
   Service::Timing timing;
   timing.deadline_interval = config.watcher_interval;
   timing.outage_alert_after = config.mailbox.outage_alert_after;
-  p->service =
-      std::make_unique<Service>(Service::Parts{p->mailbox.get(), p->source.get(), p->outbox.get(),
-                                               p->deadlines.get(), p->digest.get(), p->store.get(),
-                                               p->mailer.get(), &clock, alive, p->monthly.get(),
-                                               p->retention.get()},
-                                timing, std::move(log));
+  p->service = std::make_unique<Service>(
+      Service::Parts{p->mailbox.get(), p->source.get(), p->outbox.get(), p->deadlines.get(),
+                     p->digest.get(), p->store.get(), p->mailer.get(), &clock, alive,
+                     p->monthly.get(), p->retention.get()},
+      timing, std::move(log));
   return std::unique_ptr<Runtime>(new Runtime(std::move(p)));
 }
 

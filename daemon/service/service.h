@@ -52,7 +52,7 @@ class Service {
     // waiting out a mailbox outage): a sign of life for systemd's watchdog. Optional.
     std::function<void()> alive;
     MonthlyReportMail* monthly = nullptr;  // optional
-    RetentionPass* retention = nullptr;  // optional: removes expired personal data once a day
+    RetentionPass* retention = nullptr;    // optional: removes expired personal data once a day
   };
   struct Timing {
     std::chrono::seconds deadline_interval{60};
