@@ -5,6 +5,8 @@
 #include <kainjow/mustache.hpp>
 #include <sstream>
 
+#include "daemon/base/html_text.h"
+
 namespace complaints {
 namespace {
 
@@ -30,32 +32,6 @@ mustache::data ToData(const nlohmann::json& value) {
     return mustache::data{text};
   }
   return mustache::data{value.dump()};
-}
-
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // Sections leave blank lines behind; keep at most one in a row and none at the ends.

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/base/html_text.h"
 #include "daemon/calendar/london_time.h"
 #include "parsers/mail_parser.h"
 
@@ -25,32 +26,6 @@ std::string Lower(std::string s) {
 }
 
 json When(std::optional<Instant> t) { return t ? json(FormatLondonIso(*t)) : json(nullptr); }
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // A file name that cannot leave its folder.
 std::string SafeName(const std::string& name) {
@@ -298,52 +273,53 @@ class Exporter {
     std::ostringstream h;
     h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<title>Subject access export</title></head><body>\n<h1>Subject access export</h1>\n<p>"
-      << Escape(doc["generated_at"].get<std::string>()) << "</p>\n<h2>The person</h2>\n";
+      << HtmlEscape(doc["generated_at"].get<std::string>()) << "</p>\n<h2>The person</h2>\n";
     for (const json& c : doc["person"]["contacts"]) {
-      h << "<p>" << Escape(c["name"].get<std::string>()) << "<br>"
-        << Escape(c["address"].get<std::string>()) << "<br>"
-        << Escape(c["phone"].get<std::string>()) << "<br>";
-      for (const json& e : c["emails"]) h << Escape(e.get<std::string>()) << " ";
+      h << "<p>" << HtmlEscape(c["name"].get<std::string>()) << "<br>"
+        << HtmlEscape(c["address"].get<std::string>()) << "<br>"
+        << HtmlEscape(c["phone"].get<std::string>()) << "<br>";
+      for (const json& e : c["emails"]) h << HtmlEscape(e.get<std::string>()) << " ";
       h << "</p>\n";
     }
     h << "<h2>Cases</h2>\n";
     for (const json& c : doc["cases"]) {
-      h << "<h3>" << Escape(c["reference"].get<std::string>()) << " ("
-        << Escape(c["type"].get<std::string>()) << ", " << Escape(c["status"].get<std::string>())
-        << ")</h3>\n<p>" << Escape(c["summary"].get<std::string>())
-        << "</p>\n<h4>Deadlines</h4><ul>";
+      h << "<h3>" << HtmlEscape(c["reference"].get<std::string>()) << " ("
+        << HtmlEscape(c["type"].get<std::string>()) << ", "
+        << HtmlEscape(c["status"].get<std::string>()) << ")</h3>\n<p>"
+        << HtmlEscape(c["summary"].get<std::string>()) << "</p>\n<h4>Deadlines</h4><ul>";
       for (const json& d : c["deadlines"]) {
-        h << "<li>stage " << d["stage"] << " " << Escape(d["kind"].get<std::string>()) << " due "
-          << Escape(d["due_at"].is_string() ? d["due_at"].get<std::string>() : "") << "</li>";
+        h << "<li>stage " << d["stage"] << " " << HtmlEscape(d["kind"].get<std::string>())
+          << " due " << HtmlEscape(d["due_at"].is_string() ? d["due_at"].get<std::string>() : "")
+          << "</li>";
       }
       h << "</ul>\n<h4>History</h4><table>";
       for (const json& e : c["history"]) {
-        h << "<tr><td>" << Escape(e["at"].get<std::string>()) << "</td><td>"
-          << Escape(e["actor"].get<std::string>()) << "</td><td>"
-          << Escape(e["action"].get<std::string>()) << "</td><td>"
-          << Escape(e["detail"].get<std::string>()) << "</td></tr>";
+        h << "<tr><td>" << HtmlEscape(e["at"].get<std::string>()) << "</td><td>"
+          << HtmlEscape(e["actor"].get<std::string>()) << "</td><td>"
+          << HtmlEscape(e["action"].get<std::string>()) << "</td><td>"
+          << HtmlEscape(e["detail"].get<std::string>()) << "</td></tr>";
       }
       h << "</table>\n<h4>Documents</h4><ul>";
       for (const json& d : c["documents"]) {
-        h << "<li><a href=\"" << Escape(d["file"].get<std::string>()) << "\">"
-          << Escape(d["filename"].get<std::string>()) << "</a></li>";
+        h << "<li><a href=\"" << HtmlEscape(d["file"].get<std::string>()) << "\">"
+          << HtmlEscape(d["filename"].get<std::string>()) << "</a></li>";
       }
       h << "</ul>\n";
     }
     h << "<h2>Messages</h2>\n<table>";
     for (const json& m : doc["messages"]) {
-      h << "<tr><td>" << Escape(m["at"].get<std::string>()) << "</td><td>"
-        << Escape(m["direction"].get<std::string>()) << "</td><td>"
-        << Escape(m["from"].get<std::string>()) << "</td><td><a href=\""
-        << Escape(m["file"].get<std::string>()) << "\">" << Escape(m["subject"].get<std::string>())
-        << "</a></td></tr>";
+      h << "<tr><td>" << HtmlEscape(m["at"].get<std::string>()) << "</td><td>"
+        << HtmlEscape(m["direction"].get<std::string>()) << "</td><td>"
+        << HtmlEscape(m["from"].get<std::string>()) << "</td><td><a href=\""
+        << HtmlEscape(m["file"].get<std::string>()) << "\">"
+        << HtmlEscape(m["subject"].get<std::string>()) << "</a></td></tr>";
     }
     h << "</table>\n<h2>To redact before sending</h2>\n<p>"
-      << Escape(doc["note"].get<std::string>()) << "</p><ul>";
+      << HtmlEscape(doc["note"].get<std::string>()) << "</p><ul>";
     for (const json& r : doc["redact"]) {
-      h << "<li>" << Escape(r["where"].get<std::string>()) << ": "
-        << Escape(r["what"].get<std::string>()) << ": <code>"
-        << Escape(r["value"].get<std::string>()) << "</code></li>";
+      h << "<li>" << HtmlEscape(r["where"].get<std::string>()) << ": "
+        << HtmlEscape(r["what"].get<std::string>()) << ": <code>"
+        << HtmlEscape(r["value"].get<std::string>()) << "</code></li>";
     }
     h << "</ul>\n</body></html>\n";
     return h.str();
