@@ -159,8 +159,9 @@ int Monthly(const CommandLine& line, std::ostream& out, std::ostream& err) {
   if (!year || !month) return Fail(err, "monthly", "give --month YYYY-MM, e.g. 2026-11", 2);
   CtlSession session;
   if (Status s = OpenCtlSession(line, session); !s) return Fail(err, "monthly", s.error(), 2);
-  Result<MonthlyReport> r = ComputeMonthlyReport(
-      *session.store, *session.hours, static_cast<int>(*year), static_cast<unsigned>(*month));
+  Result<MonthlyReport> r =
+      ComputeMonthlyReport(*session.store, *session.hours, static_cast<int>(*year),
+                           static_cast<unsigned>(*month), session.clock.Now());
   if (!r) return Fail(err, "monthly", r.error(), 1);
   if (!line.Has("json")) {
     out << MonthlyText(*r);

@@ -38,7 +38,7 @@ std::string MonthName(int year, unsigned month) {
 }
 
 Result<MonthlyReport> ComputeMonthlyReport(CaseStore& store, const BusinessHours& hours, int year,
-                                           unsigned month) {
+                                           unsigned month, Instant now) {
   using R = Result<MonthlyReport>;
   if (month < 1 || month > 12) return R::Error("the month must be 1 to 12");
   MonthlyReport r;
@@ -48,7 +48,7 @@ Result<MonthlyReport> ComputeMonthlyReport(CaseStore& store, const BusinessHours
   const Instant from = FromLondon(sys_days(first / 1), std::chrono::seconds{0});
   const Instant to =
       FromLondon(sys_days((first + std::chrono::months{1}) / 1), std::chrono::seconds{0});
-  const Instant end = to - std::chrono::seconds{1};
+  const Instant end = std::min(to - std::chrono::seconds{1}, now);
   auto in_month = [&](std::optional<Instant> t) { return t && *t >= from && *t < to; };
   std::map<std::string, MonthlyLine> themes, handlers;
   CaseQuery q;

@@ -43,8 +43,9 @@ struct MonthlyReport {
   std::vector<MonthlyLine> by_handler;  // by name; "(no handler)" for unassigned stages
 };
 
+// `now`: a month still in progress is counted up to now (a deadline still to come is not missed).
 Result<MonthlyReport> ComputeMonthlyReport(CaseStore& store, const BusinessHours& hours, int year,
-                                           unsigned month);
+                                           unsigned month, Instant now);
 
 // "November 2026"
 std::string MonthName(int year, unsigned month);

@@ -49,7 +49,7 @@ Result<int> MonthlyReportMail::RunOnce() {
     if (!sent) owed.push_back({to, unique});
   }
   if (owed.empty()) return 0;
-  Result<MonthlyReport> report = ComputeMonthlyReport(store_, hours_, year, month);
+  Result<MonthlyReport> report = ComputeMonthlyReport(store_, hours_, year, month, clock_.Now());
   if (!report) return Result<int>(report.status());
   const std::string text = MonthlyText(*report);
   int queued = 0;

@@ -658,7 +658,7 @@ struct WebServer::Impl {
     }
     Result<MonthlyReport> r =
         ComputeMonthlyReport(*d.store, *deps.hours, static_cast<int>(month.year()),
-                             static_cast<unsigned>(month.month()));
+                             static_cast<unsigned>(month.month()), Now());
     if (!r) return Html(web::MessagePage(&viewer, "The report could not be made", r.error()), 503);
     return Html(web::MonthlyPage(viewer, *r));
   }
