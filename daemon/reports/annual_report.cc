@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "daemon/calendar/london_time.h"
+#include "daemon/reports/case_scan.h"
 #include "parsers/service_area.h"
 
 namespace complaints {
@@ -111,70 +112,64 @@ Result<AnnualReport> ComputeAnnualReport(CaseStore& store, const BusinessHours& 
   std::map<std::string, ThemeLine> themes;
   CaseQuery q;
   q.include_closed = true;
-  q.limit = 5000;
-  for (q.offset = 0;; q.offset += q.limit) {
-    Result<std::vector<CaseRecord>> page = store.ListCases(q);
-    if (!page) return R(page.status());
-    for (const CaseRecord& c : *page) {
-      if (in_year(c.received_at)) ++r.received_by_type[std::string(CaseTypeName(c.type))];
-      for (const LearningAction& l : c.learning) {
-        if (in_year(l.added_at) || (l.added_at < to && (!l.done_at || *l.done_at >= to))) {
-          r.learning.push_back({c.reference, c.service_area, l});
-        }
-      }
-      if (c.type != CaseType::kComplaint) continue;
-      if (c.status == case_status::kRefused) {
-        if (in_year(c.received_at)) {
-          ++r.refusals_by_reason[c.refusal_reason.empty() ? "unstated" : c.refusal_reason];
-        }
-        continue;
-      }
-      if (c.status == case_status::kWithdrawn && in_year(c.closed_at)) ++r.withdrawn;
-      if (in_year(c.ombudsman_at)) {
-        ++r.ombudsman_referred;
-        if (!c.ombudsman_outcome.empty()) ++r.ombudsman_outcomes[c.ombudsman_outcome];
-      }
-      for (const StageRecord& s : c.stages) {
-        if (s.number < 1 || s.number > 2) continue;
-        if (in_year(s.opened_at)) {
-          StagePair& month = r.received_by_month[static_cast<size_t>(MonthIndex(s.opened_at))];
-          (s.number == 1 ? month.stage1 : month.stage2) += 1;
-          if (s.number == 1) {
-            ++r.complaints_by_channel[std::string(ChannelName(c.channel))];
-            const std::string area = c.service_area.empty() ? "other" : c.service_area;
-            ThemeLine& theme = themes[area];
-            theme.area = area;
-            ++theme.complaints;
-            theme.confirmed += c.service_area_by.empty() ? 0 : 1;
-            theme.upheld += s.outcome == "upheld" || s.outcome == "partly_upheld";
-          }
-        }
-        if (in_year(s.acknowledged_at)) {
-          ++r.acknowledged;
-          r.acknowledged_on_time +=
-              *s.acknowledged_at <= hours.DueAt(s.opened_at, kAcknowledgeDays);
-        }
-        // The request is kept on the stage it asks to move on from.
-        if (in_year(s.escalation_requested_at)) {
-          ++r.escalation_requests;
-          r.escalation_late += s.escalation_late;
-        }
-        if (!in_year(s.responded_at)) continue;
-        OutcomeCounts& outcomes = s.number == 1 ? r.outcomes_stage1 : r.outcomes_stage2;
-        if (s.outcome == "upheld") ++outcomes.upheld;
-        if (s.outcome == "partly_upheld") ++outcomes.partly_upheld;
-        if (s.outcome == "not_upheld") ++outcomes.not_upheld;
-        r.extended += s.extension_days > 0;
-        r.apologies += s.apology;
-        if (!s.financial.empty()) ++r.financial_cases;
-        for (const FinancialRemedy& f : s.financial) {
-          r.financial_pence += f.amount_pence;
-          r.financial_by_reason[f.what_for] += f.amount_pence;
-        }
+  const Status scanned = ForEachCase(store, q, [&](const CaseRecord& c) {
+    if (in_year(c.received_at)) ++r.received_by_type[std::string(CaseTypeName(c.type))];
+    for (const LearningAction& l : c.learning) {
+      if (in_year(l.added_at) || (l.added_at < to && (!l.done_at || *l.done_at >= to))) {
+        r.learning.push_back({c.reference, c.service_area, l});
       }
     }
-    if (static_cast<int>(page->size()) < q.limit) break;
-  }
+    if (c.type != CaseType::kComplaint) return;
+    if (c.status == case_status::kRefused) {
+      if (in_year(c.received_at)) {
+        ++r.refusals_by_reason[c.refusal_reason.empty() ? "unstated" : c.refusal_reason];
+      }
+      return;
+    }
+    if (c.status == case_status::kWithdrawn && in_year(c.closed_at)) ++r.withdrawn;
+    if (in_year(c.ombudsman_at)) {
+      ++r.ombudsman_referred;
+      if (!c.ombudsman_outcome.empty()) ++r.ombudsman_outcomes[c.ombudsman_outcome];
+    }
+    for (const StageRecord& s : c.stages) {
+      if (s.number < 1 || s.number > 2) continue;
+      if (in_year(s.opened_at)) {
+        StagePair& month = r.received_by_month[static_cast<size_t>(MonthIndex(s.opened_at))];
+        (s.number == 1 ? month.stage1 : month.stage2) += 1;
+        if (s.number == 1) {
+          ++r.complaints_by_channel[std::string(ChannelName(c.channel))];
+          const std::string area = c.service_area.empty() ? "other" : c.service_area;
+          ThemeLine& theme = themes[area];
+          theme.area = area;
+          ++theme.complaints;
+          theme.confirmed += c.service_area_by.empty() ? 0 : 1;
+          theme.upheld += s.outcome == "upheld" || s.outcome == "partly_upheld";
+        }
+      }
+      if (in_year(s.acknowledged_at)) {
+        ++r.acknowledged;
+        r.acknowledged_on_time += *s.acknowledged_at <= hours.DueAt(s.opened_at, kAcknowledgeDays);
+      }
+      // The request is kept on the stage it asks to move on from.
+      if (in_year(s.escalation_requested_at)) {
+        ++r.escalation_requests;
+        r.escalation_late += s.escalation_late;
+      }
+      if (!in_year(s.responded_at)) continue;
+      OutcomeCounts& outcomes = s.number == 1 ? r.outcomes_stage1 : r.outcomes_stage2;
+      if (s.outcome == "upheld") ++outcomes.upheld;
+      if (s.outcome == "partly_upheld") ++outcomes.partly_upheld;
+      if (s.outcome == "not_upheld") ++outcomes.not_upheld;
+      r.extended += s.extension_days > 0;
+      r.apologies += s.apology;
+      if (!s.financial.empty()) ++r.financial_cases;
+      for (const FinancialRemedy& f : s.financial) {
+        r.financial_pence += f.amount_pence;
+        r.financial_by_reason[f.what_for] += f.amount_pence;
+      }
+    }
+  });
+  if (!scanned) return R(scanned);
   for (const std::string& area : ServiceAreas()) {
     if (auto it = themes.find(area); it != themes.end()) r.themes.push_back(it->second);
   }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "daemon/calendar/london_time.h"
+#include "daemon/reports/case_scan.h"
 #include "parsers/service_area.h"
 
 namespace complaints {
@@ -53,78 +54,73 @@ Result<MonthlyReport> ComputeMonthlyReport(CaseStore& store, const BusinessHours
   std::map<std::string, MonthlyLine> themes, handlers;
   CaseQuery q;
   q.include_closed = true;
-  q.limit = 5000;
-  for (q.offset = 0;; q.offset += q.limit) {
-    Result<std::vector<CaseRecord>> page = store.ListCases(q);
-    if (!page) return R(page.status());
-    for (const CaseRecord& c : *page) {
-      if (in_month(c.received_at)) ++r.received_all;
-      if (c.type != CaseType::kComplaint || c.status == case_status::kRefused) continue;
-      const std::string area = c.service_area.empty() ? "other" : c.service_area;
-      MonthlyLine& theme = themes[area];
-      theme.name = area;
-      const bool ended_before =
-          c.closed_at && *c.closed_at <= end &&
-          (c.status == case_status::kClosed || c.status == case_status::kWithdrawn);
-      bool open = false;
-      for (const StageRecord& s : c.stages) {
-        if (s.number < 1) continue;
-        const std::string who = s.handler.empty() ? "(no handler)" : s.handler;
-        MonthlyLine& handler = handlers[who];
-        handler.name = who;
-        if (in_month(s.opened_at)) {
-          (s.number == 1 ? r.stage1_received : r.stage2_received) += 1;
-          ++theme.received;
-          ++handler.received;
-        }
-        if (s.opened_at <= end && (!s.responded_at || *s.responded_at > end) && !ended_before) {
-          open = true;
-          ++handler.open;
-        }
-        if (in_month(s.responded_at)) {
-          ++r.responded;
-          ++theme.responded;
-          ++handler.responded;
-          // The policy's response deadline for this stage when the response went: the row it met.
-          bool within = true;
-          for (const Deadline& d : c.deadlines) {
-            if (d.stage == s.number && d.kind == deadline_kind::kRespond && d.met_at &&
-                *d.met_at == *s.responded_at) {
-              within = *s.responded_at <= d.due_at;
-            }
+  const Status scanned = ForEachCase(store, q, [&](const CaseRecord& c) {
+    if (in_month(c.received_at)) ++r.received_all;
+    if (c.type != CaseType::kComplaint || c.status == case_status::kRefused) return;
+    const std::string area = c.service_area.empty() ? "other" : c.service_area;
+    MonthlyLine& theme = themes[area];
+    theme.name = area;
+    const bool ended_before =
+        c.closed_at && *c.closed_at <= end &&
+        (c.status == case_status::kClosed || c.status == case_status::kWithdrawn);
+    bool open = false;
+    for (const StageRecord& s : c.stages) {
+      if (s.number < 1) continue;
+      const std::string who = s.handler.empty() ? "(no handler)" : s.handler;
+      MonthlyLine& handler = handlers[who];
+      handler.name = who;
+      if (in_month(s.opened_at)) {
+        (s.number == 1 ? r.stage1_received : r.stage2_received) += 1;
+        ++theme.received;
+        ++handler.received;
+      }
+      if (s.opened_at <= end && (!s.responded_at || *s.responded_at > end) && !ended_before) {
+        open = true;
+        ++handler.open;
+      }
+      if (in_month(s.responded_at)) {
+        ++r.responded;
+        ++theme.responded;
+        ++handler.responded;
+        // The policy's response deadline for this stage when the response went: the row it met.
+        bool within = true;
+        for (const Deadline& d : c.deadlines) {
+          if (d.stage == s.number && d.kind == deadline_kind::kRespond && d.met_at &&
+              *d.met_at == *s.responded_at) {
+            within = *s.responded_at <= d.due_at;
           }
-          r.on_time += within;
-          theme.on_time += within;
-          handler.on_time += within;
         }
-      }
-      for (const Deadline& d : c.deadlines) {
-        if (!Owed(d.kind) || !in_month(d.due_at)) continue;
-        if (d.superseded_at && *d.superseded_at <= d.due_at) continue;  // moved before it fell due
-        if (d.met_at && *d.met_at <= d.due_at) continue;
-        if (!d.met_at && d.superseded_at == std::nullopt && d.due_at > end) continue;
-        r.breached.push_back(c.reference + ": stage " + std::to_string(d.stage) + " " + d.kind +
-                             " due " + FormatLondonIso(d.due_at));
-        ++theme.breached;
-        const StageRecord* s = nullptr;
-        for (const StageRecord& st : c.stages) {
-          if (st.number == d.stage) s = &st;
-        }
-        const std::string who = s && !s->handler.empty() ? s->handler : "(no handler)";
-        handlers[who].name = who;
-        ++handlers[who].breached;
-      }
-      if (open) {
-        ++r.open_at_end;
-        ++theme.open;
-        if (!r.oldest_received || c.received_at < *r.oldest_received) {
-          r.oldest_received = c.received_at;
-          r.oldest_reference = c.reference;
-        }
+        r.on_time += within;
+        theme.on_time += within;
+        handler.on_time += within;
       }
     }
-    if (static_cast<int>(page->size()) < q.limit) break;
-  }
+    for (const Deadline& d : c.deadlines) {
+      if (!Owed(d.kind) || !in_month(d.due_at)) continue;
+      if (d.superseded_at && *d.superseded_at <= d.due_at) continue;  // moved before it fell due
+      if (d.met_at && *d.met_at <= d.due_at) continue;
+      if (!d.met_at && d.superseded_at == std::nullopt && d.due_at > end) continue;
+      r.breached.push_back(c.reference + ": stage " + std::to_string(d.stage) + " " + d.kind +
+                           " due " + FormatLondonIso(d.due_at));
+      ++theme.breached;
+      const StageRecord* s = nullptr;
+      for (const StageRecord& st : c.stages) {
+        if (st.number == d.stage) s = &st;
+      }
+      const std::string who = s && !s->handler.empty() ? s->handler : "(no handler)";
+      handlers[who].name = who;
+      ++handlers[who].breached;
+    }
+    if (open) {
+      ++r.open_at_end;
+      ++theme.open;
+      if (!r.oldest_received || c.received_at < *r.oldest_received) {
+        r.oldest_received = c.received_at;
+        r.oldest_reference = c.reference;
+      }
+    }
+  });
+  if (!scanned) return R(scanned);
   if (r.oldest_received) {
     r.oldest_working_days =
         hours.calendar().WorkingDaysAfter(ToLondon(*r.oldest_received).day, ToLondon(end).day);

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "daemon/calendar/london_time.h"
+#include "daemon/reports/case_scan.h"
 
 namespace complaints {
 namespace {
@@ -106,61 +107,56 @@ Result<TsmReport> ComputeTsm(CaseStore& store, const BusinessHours& hours, int y
   CaseQuery q;
   q.type = CaseType::kComplaint;
   q.include_closed = true;
-  q.limit = 5000;
-  for (q.offset = 0;; q.offset += q.limit) {
-    Result<std::vector<CaseRecord>> page = store.ListCases(q);
-    if (!page) return R(page.status());
-    for (const CaseRecord& c : *page) {
-      for (const StageRecord& s : c.stages) {
-        if (s.number < 1 || s.number > 2) continue;
-        TsmLine line{c.reference, s.number, false, false, false, ""};
-        const bool refused_here = c.status == "refused" && s.number == c.stage;
-        if (refused_here) {
-          if (in_year(s.opened_at)) {
-            line.why = "refused (" + c.refusal_reason + "): not accepted as a complaint";
-            r.lines.push_back(line);
-          }
-          continue;
+  const Status scanned = ForEachCase(store, q, [&](const CaseRecord& c) {
+    for (const StageRecord& s : c.stages) {
+      if (s.number < 1 || s.number > 2) continue;
+      TsmLine line{c.reference, s.number, false, false, false, ""};
+      const bool refused_here = c.status == "refused" && s.number == c.stage;
+      if (refused_here) {
+        if (in_year(s.opened_at)) {
+          line.why = "refused (" + c.refusal_reason + "): not accepted as a complaint";
+          r.lines.push_back(line);
         }
-        line.received = in_year(s.opened_at);
-        const bool withdrawn_first =
-            c.status == "withdrawn" && s.number == c.stage &&
-            (!s.responded_at || (c.closed_at && *c.closed_at < *s.responded_at));
-        line.responded = !withdrawn_first && in_year(s.responded_at);
-        if (line.responded) {
-          const Instant due = CodeDue(s, hours);
-          line.on_time = *s.responded_at <= due;
-          line.why = "responded " + FormatLondonIso(*s.responded_at) +
-                     (line.on_time ? ", within" : ", after") + " the Code's deadline " +
-                     FormatLondonIso(due);
-          if (s.extension_days > 0) {
-            line.why += " (extended " + std::to_string(s.extension_days) + " working days" +
-                        (s.extension_days > Timescale(s.number).extension_cap
-                             ? ", counted up to the Code's " +
-                                   std::to_string(Timescale(s.number).extension_cap)
-                             : "") +
-                        ")";
-          }
-        } else if (withdrawn_first && in_year(c.closed_at)) {
-          line.why = "withdrawn " + FormatLondonIso(*c.closed_at) + " before a response";
-        } else if (s.responded_at) {
-          line.why = "responded " + FormatLondonIso(*s.responded_at) + ", outside the year";
-        } else {
-          line.why = "no response yet";
-        }
-        if (line.received) line.why = "received " + FormatLondonIso(s.opened_at) + "; " + line.why;
-        if (!line.received && !line.responded) continue;
-        long& received = s.number == 1 ? r.stage1_received : r.stage2_received;
-        long& responded = s.number == 1 ? r.stage1_responded : r.stage2_responded;
-        long& on_time = s.number == 1 ? r.stage1_on_time : r.stage2_on_time;
-        received += line.received;
-        responded += line.responded;
-        on_time += line.on_time;
-        r.lines.push_back(line);
+        continue;
       }
+      line.received = in_year(s.opened_at);
+      const bool withdrawn_first =
+          c.status == "withdrawn" && s.number == c.stage &&
+          (!s.responded_at || (c.closed_at && *c.closed_at < *s.responded_at));
+      line.responded = !withdrawn_first && in_year(s.responded_at);
+      if (line.responded) {
+        const Instant due = CodeDue(s, hours);
+        line.on_time = *s.responded_at <= due;
+        line.why = "responded " + FormatLondonIso(*s.responded_at) +
+                   (line.on_time ? ", within" : ", after") + " the Code's deadline " +
+                   FormatLondonIso(due);
+        if (s.extension_days > 0) {
+          line.why += " (extended " + std::to_string(s.extension_days) + " working days" +
+                      (s.extension_days > Timescale(s.number).extension_cap
+                           ? ", counted up to the Code's " +
+                                 std::to_string(Timescale(s.number).extension_cap)
+                           : "") +
+                      ")";
+        }
+      } else if (withdrawn_first && in_year(c.closed_at)) {
+        line.why = "withdrawn " + FormatLondonIso(*c.closed_at) + " before a response";
+      } else if (s.responded_at) {
+        line.why = "responded " + FormatLondonIso(*s.responded_at) + ", outside the year";
+      } else {
+        line.why = "no response yet";
+      }
+      if (line.received) line.why = "received " + FormatLondonIso(s.opened_at) + "; " + line.why;
+      if (!line.received && !line.responded) continue;
+      long& received = s.number == 1 ? r.stage1_received : r.stage2_received;
+      long& responded = s.number == 1 ? r.stage1_responded : r.stage2_responded;
+      long& on_time = s.number == 1 ? r.stage1_on_time : r.stage2_on_time;
+      received += line.received;
+      responded += line.responded;
+      on_time += line.on_time;
+      r.lines.push_back(line);
     }
-    if (static_cast<int>(page->size()) < q.limit) break;
-  }
+  });
+  if (!scanned) return R(scanned);
   r.ch01_1 = 1000.0 * static_cast<double>(r.stage1_received) / static_cast<double>(homes);
   r.ch01_2 = 1000.0 * static_cast<double>(r.stage2_received) / static_cast<double>(homes);
   if (r.stage1_responded)
