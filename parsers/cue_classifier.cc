@@ -224,6 +224,43 @@ bool HasAtWordStart(const std::string& text, std::string_view phrase) {
   return false;
 }
 
+// Satisfaction said through the word "complain": "no complaints", "can't complain", "couldn't
+// make any complaints". These are praise, not the dissatisfaction cue "complain"; the rest of the
+// text is still read for real grievances ("no complaints about the flat, but nobody came").
+constexpr std::string_view kNoComplaint[] = {
+    "no complaints",      "can't complain",      "cannot complain", "couldn't complain",
+    "could not complain", "nothing to complain", "any complaints",  "any complaint",
+};
+constexpr std::string_view kNegations[] = {"n't ", "not ", "never ", "no ", "without "};
+
+// `text` with each satisfied use of "complain" blanked out; `found` counts them.
+std::string WithoutSatisfiedComplaints(std::string text, int& found) {
+  found = 0;
+  for (std::string_view phrase : kNoComplaint) {
+    const bool needs_negation = phrase.starts_with("any ");
+    for (size_t at = text.find(phrase); at != std::string::npos; at = text.find(phrase, at + 1)) {
+      if (at > 0 && IsWordChar(text[at - 1])) continue;
+      if (needs_negation) {
+        // A negation in the same sentence, within the two words or so before: "couldn't make
+        // any", "don't have any".
+        std::string_view before = std::string_view(text).substr(0, at);
+        before = before.substr(before.size() > 16 ? before.size() - 16 : 0);
+        if (const size_t stop = before.find_last_of(".!?;"); stop != std::string_view::npos) {
+          before = before.substr(stop + 1);
+        }
+        if (std::none_of(std::begin(kNegations), std::end(kNegations), [&](std::string_view n) {
+              return before.find(n) != std::string_view::npos;
+            })) {
+          continue;
+        }
+      }
+      text.replace(at, phrase.size(), std::string(phrase.size(), ' '));
+      ++found;
+    }
+  }
+  return text;
+}
+
 template <size_t N>
 int Score(const std::string& text, const Cue (&cues)[N], std::vector<std::string>& found,
           const char* kind) {
@@ -242,8 +279,11 @@ int Score(const std::string& text, const Cue (&cues)[N], std::vector<std::string
 CueVerdict ClassifyByCues(const std::string& subject, const std::string& text) {
   const std::string all = Lower(subject + "\n" + text.substr(0, 20000));
   CueVerdict v;
-  const int unhappy = Score(all, kDissatisfaction, v.cues, "dissatisfied");
-  const int praise = Score(all, kPraise, v.cues, "praise");
+  int satisfied = 0;
+  const int unhappy =
+      Score(WithoutSatisfiedComplaints(all, satisfied), kDissatisfaction, v.cues, "dissatisfied");
+  if (satisfied > 0) v.cues.push_back("praise:no complaints");
+  const int praise = Score(all, kPraise, v.cues, "praise") + 3 * satisfied;
   const int suggestion = Score(all, kSuggestion, v.cues, "suggestion");
   const int request = Score(all, kRequest, v.cues, "request");
   const int neighbour = Score(all, kNeighbour, v.cues, "neighbour");

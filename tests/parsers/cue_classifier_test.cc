@@ -59,6 +59,31 @@ TEST(CueClassifierTest, UnsureMeansComplaintWithReview) {
   EXPECT_TRUE(blank.needs_review);
 }
 
+// "No complaints" is satisfaction, not the dissatisfaction cue; a real grievance beside it still
+// counts, and "any complaint" without a negation before it is still the cue.
+TEST(CueClassifierTest, NoComplaintsIsPraise) {
+  const auto has = [](const CueVerdict& v, const std::string& cue) {
+    return std::find(v.cues.begin(), v.cues.end(), cue) != v.cues.end();
+  };
+  for (const char* text : {"No complaints. Just thank you.",
+                           "The caretaker was kind. Couldn\u2019t make any complaints.",
+                           "Honestly I can't complain, the new kitchen is lovely.",
+                           "I don't have any complaints about the flat."}) {
+    const CueVerdict v = ClassifyByCues("", text);
+    EXPECT_FALSE(has(v, "dissatisfied:complain")) << text;
+    EXPECT_TRUE(has(v, "praise:no complaints")) << text;
+    EXPECT_NE(v.label, "complaint") << text;
+  }
+  const CueVerdict still = ClassifyByCues(
+      "", "No complaints about the flat, but nobody came to fix the boiler and I am fed up.");
+  EXPECT_EQ(still.label, "complaint");
+  EXPECT_TRUE(has(ClassifyByCues("", "Have there been any complaints about the lift? Mine is."),
+                  "dissatisfied:complain"));
+  // A negation in an earlier sentence does not reach across the full stop.
+  EXPECT_TRUE(has(ClassifyByCues("", "It is not fixed. Any complaint goes where?"),
+                  "dissatisfied:complain"));
+}
+
 TEST(CueClassifierTest, UnhappyWithHowWeHandledAsbIsAComplaint) {
   const CueVerdict v = ClassifyByCues(
       "",

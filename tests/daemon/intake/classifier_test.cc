@@ -471,9 +471,10 @@ TEST_F(ClassifierTest, TheDaemonsClassifierUsesTheConfiguredFloor) {
   EXPECT_TRUE(c.needs_review);
 }
 
-// The development sets are other people's data (../shared/corpora); the figures the issue asks for
-// are not reached yet (docs/measurements.md, The classifier). This guards what is reached against
-// regressions.
+// The development sets are other people's data (../shared/corpora); issue 5's targets are not
+// reached (docs/measurements.md, The classifier). Issue 17's floors are what this guards: the
+// figures when it was filed. Training is deterministic (one thread, a fixed seed: the same model
+// in every build folder, the sanitizer build's too), so the shipped figures are exact.
 TEST_F(ClassifierTest, DevelopmentSetsDoNotGetWorse) {
   const std::string dir = std::string(COMPLAINTSD_SHARED_DIR) + "/corpora/classify";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " is absent: not measured";
@@ -481,9 +482,9 @@ TEST_F(ClassifierTest, DevelopmentSetsDoNotGetWorse) {
     const char* file;
     const char* headline;
     double floor;
-  } sets[] = {{"complaints-dev.tsv", "macro-F1", 0.66},    // measured 0.670 (docs/measurements.md)
-              {"nhs-feedback-dev.tsv", "accuracy", 0.88},  // 0.893 (mean of 8 orders 0.900)
-              {"suggestions-dev.tsv", "suggestion F1", 0.65}};  // 0.671 (mean of 8 orders 0.670)
+  } sets[] = {{"complaints-dev.tsv", "macro-F1", 0.670},    // measured 0.680 (docs/measurements.md)
+              {"nhs-feedback-dev.tsv", "accuracy", 0.898},  // 0.898 (mean of 8 orders 0.905)
+              {"suggestions-dev.tsv", "suggestion F1", 0.666}};  // 0.671 (mean of 8 orders 0.670)
   for (const Set& s : sets) {
     std::ostringstream out, err;
     ASSERT_EQ(RunClassifyCommand({"--eval", dir + "/" + s.file}, out, err), 0) << err.str();
