@@ -18,7 +18,12 @@ bool IsWeekend(sys_days day) {
 
 WorkingCalendar::WorkingCalendar(Division division, CalendarAdjustments adjustments,
                                  std::shared_ptr<const BankHolidayFeed> feed)
-    : division_(division), adjustments_(std::move(adjustments)), feed_(std::move(feed)) {}
+    : division_(division), adjustments_(std::move(adjustments)), feed_(std::move(feed)) {
+  for (int year = kFirstKnownYear; year <= kLastKnownYear; ++year) {
+    for (const BankHoliday& h : BankHolidays(year)) known_holidays_.push_back(h.day);
+  }
+  std::sort(known_holidays_.begin(), known_holidays_.end());
+}
 
 std::vector<BankHoliday> WorkingCalendar::BankHolidays(int year) const {
   std::vector<BankHoliday> days = feed_ && feed_->Covers(division_, year)
@@ -31,6 +36,9 @@ std::vector<BankHoliday> WorkingCalendar::BankHolidays(int year) const {
 }
 
 bool WorkingCalendar::IsBankHoliday(sys_days day) const {
+  if (const int year = YearOf(day); year >= kFirstKnownYear && year <= kLastKnownYear) {
+    return std::binary_search(known_holidays_.begin(), known_holidays_.end(), day);
+  }
   const std::vector<BankHoliday> days = BankHolidays(YearOf(day));
   return std::any_of(days.begin(), days.end(),
                      [day](const BankHoliday& h) { return h.day == day; });

@@ -46,9 +46,15 @@ class WorkingCalendar {
   int WorkingDaysAfter(std::chrono::sys_days from, std::chrono::sys_days to) const;
 
  private:
+  // The bank holidays of these years are worked out once, at construction (a report over a
+  // million cases asks about every day of their deadlines); other years as they are asked for.
+  static constexpr int kFirstKnownYear = 2000;
+  static constexpr int kLastKnownYear = 2060;
+
   Division division_;
   CalendarAdjustments adjustments_;
   std::shared_ptr<const BankHolidayFeed> feed_;
+  std::vector<std::chrono::sys_days> known_holidays_;  // ascending
 };
 
 }  // namespace complaints

@@ -177,6 +177,16 @@ struct CaseQuery {
   enum class Order { kReceived, kNextDue } order = Order::kReceived;
   int limit = 1000;
   int offset = 0;
+  // With Order::kReceived: only cases after this one in that order (its received_at and id), the
+  // way to page through every case without OFFSET, which reads all the skipped rows again.
+  struct Position {
+    Instant received_at;
+    int64_t id = 0;
+  };
+  std::optional<Position> after;
+  // The cases' stages and learning actions only: no deadlines or actions (the reports, which read
+  // every case and need neither, read a third as many rows).
+  bool stages_and_learning_only = false;
 };
 
 class CaseStore {

@@ -621,66 +621,81 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     return Result<std::optional<int64_t>>::Error(s.error());
   }
 
-  Status LoadChildren(CaseRecord& c) {
-    Statement st(db,
-                 "SELECT id, number, name, opened_at, acknowledged_at, defined_at, handler, panel, "
-                 "extension_days, responded_at, outcome, apology, financial, "
-                 "escalation_requested_at, escalation_late FROM stages WHERE case_id = ?1 "
-                 "ORDER BY id");
-    st.Bind(1, c.id);
-    int rc;
-    while ((rc = st.Step()) == SQLITE_ROW) {
-      StageRecord s;
-      s.id = st.Int(0);
-      s.number = static_cast<int>(st.Int(1));
-      s.name = st.Text(2);
-      s.opened_at = st.At(3);
-      s.acknowledged_at = st.MaybeInstant(4);
-      s.defined_at = st.MaybeInstant(5);
-      s.handler = st.Text(6);
-      s.panel = StringsFromJson(st.Text(7));
-      s.extension_days = static_cast<int>(st.Int(8));
-      s.responded_at = st.MaybeInstant(9);
-      s.outcome = st.Text(10);
-      s.apology = st.Int(11) != 0;
-      s.financial = FinancialFromJson(st.Text(12));
-      s.escalation_requested_at = st.MaybeInstant(13);
-      s.escalation_late = st.Int(14) != 0;
-      c.stages.push_back(std::move(s));
+  // The stages, deadlines, actions and learning actions of `cases`, four queries in all (not
+  // four per case): the ids go in as one JSON array, and each query walks its table's index on
+  // case_id in order, so a page of a report's thousands of cases reads its rows together.
+  // Without `deadlines_and_actions`, only stages and learning actions (what reports read).
+  Status LoadChildren(std::vector<CaseRecord>& cases, bool deadlines_and_actions = true) {
+    if (cases.empty()) return Status::Ok();
+    std::unordered_map<int64_t, CaseRecord*> by_id;
+    std::string ids = "[";
+    for (CaseRecord& c : cases) {
+      by_id[c.id] = &c;
+      ids += (ids.size() > 1 ? "," : "") + std::to_string(c.id);
     }
-    if (rc != SQLITE_DONE) return Status::Error(st.error());
-    Statement dl(db,
-                 "SELECT id, stage, kind, due_at, met_at, superseded_at FROM deadlines "
-                 "WHERE case_id = ?1 ORDER BY id");
-    dl.Bind(1, c.id);
-    while ((rc = dl.Step()) == SQLITE_ROW) {
-      c.deadlines.push_back({dl.Int(0), static_cast<int>(dl.Int(1)), dl.Text(2), dl.At(3),
-                             dl.MaybeInstant(4), dl.MaybeInstant(5)});
+    ids += "]";
+    // Runs `sql` (its ?1 the id array; its first column the case id) and gives each row to `add`.
+    const auto each = [&](const char* sql, const auto& add) -> Status {
+      Statement st(db, sql);
+      st.Bind(1, ids);
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) add(*by_id.at(st.Int(0)), st);
+      return rc == SQLITE_DONE ? Status::Ok() : Status::Error(st.error());
+    };
+    Status loaded = each(
+        "SELECT case_id, id, number, name, opened_at, acknowledged_at, defined_at, handler, panel, "
+        "extension_days, responded_at, outcome, apology, financial, escalation_requested_at, "
+        "escalation_late FROM stages WHERE case_id IN (SELECT value FROM json_each(?1)) "
+        "ORDER BY case_id, id",
+        [](CaseRecord& c, const Statement& st) {
+          StageRecord s;
+          s.id = st.Int(1);
+          s.number = static_cast<int>(st.Int(2));
+          s.name = st.Text(3);
+          s.opened_at = st.At(4);
+          s.acknowledged_at = st.MaybeInstant(5);
+          s.defined_at = st.MaybeInstant(6);
+          s.handler = st.Text(7);
+          s.panel = StringsFromJson(st.Text(8));
+          s.extension_days = static_cast<int>(st.Int(9));
+          s.responded_at = st.MaybeInstant(10);
+          s.outcome = st.Text(11);
+          s.apology = st.Int(12) != 0;
+          s.financial = FinancialFromJson(st.Text(13));
+          s.escalation_requested_at = st.MaybeInstant(14);
+          s.escalation_late = st.Int(15) != 0;
+          c.stages.push_back(std::move(s));
+        });
+    if (!loaded) return loaded;
+    if (deadlines_and_actions) {
+      loaded = each(
+          "SELECT case_id, id, stage, kind, due_at, met_at, superseded_at FROM deadlines "
+          "WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, id",
+          [](CaseRecord& c, const Statement& st) {
+            c.deadlines.push_back({st.Int(1), static_cast<int>(st.Int(2)), st.Text(3), st.At(4),
+                                   st.MaybeInstant(5), st.MaybeInstant(6)});
+          });
+      if (!loaded) return loaded;
+      loaded = each(
+          "SELECT case_id, id, stage, description, due_on, done_at FROM actions "
+          "WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, id",
+          [](CaseRecord& c, const Statement& st) {
+            ActionRecord a{st.Int(1), static_cast<int>(st.Int(2)), st.Text(3), std::nullopt,
+                           st.MaybeInstant(5)};
+            if (!st.IsNull(4)) a.due_on = std::chrono::sys_days{std::chrono::days{st.Int(4)}};
+            c.actions.push_back(std::move(a));
+          });
+      if (!loaded) return loaded;
     }
-    if (rc != SQLITE_DONE) return Status::Error(dl.error());
-    Statement ac(db,
-                 "SELECT id, stage, description, due_on, done_at FROM actions WHERE case_id = ?1 "
-                 "ORDER BY id");
-    ac.Bind(1, c.id);
-    while ((rc = ac.Step()) == SQLITE_ROW) {
-      ActionRecord a{ac.Int(0), static_cast<int>(ac.Int(1)), ac.Text(2), std::nullopt,
-                     ac.MaybeInstant(4)};
-      if (!ac.IsNull(3)) a.due_on = std::chrono::sys_days{std::chrono::days{ac.Int(3)}};
-      c.actions.push_back(std::move(a));
-    }
-    if (rc != SQLITE_DONE) return Status::Error(ac.error());
-    Statement la(db,
-                 "SELECT id, what, owner, due_on, done_at, added_at FROM learning_actions "
-                 "WHERE case_id = ?1 ORDER BY id");
-    la.Bind(1, c.id);
-    while ((rc = la.Step()) == SQLITE_ROW) {
-      LearningAction l{la.Int(0),    la.Text(1),         la.Text(2),
-                       std::nullopt, la.MaybeInstant(4), la.At(5)};
-      if (!la.IsNull(3)) l.due_on = std::chrono::sys_days{std::chrono::days{la.Int(3)}};
-      c.learning.push_back(std::move(l));
-    }
-    if (rc != SQLITE_DONE) return Status::Error(la.error());
-    return Status::Ok();
+    return each(
+        "SELECT case_id, id, what, owner, due_on, done_at, added_at FROM learning_actions "
+        "WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, id",
+        [](CaseRecord& c, const Statement& st) {
+          LearningAction l{st.Int(1),    st.Text(2),         st.Text(3),
+                           std::nullopt, st.MaybeInstant(5), st.At(6)};
+          if (!st.IsNull(4)) l.due_on = std::chrono::sys_days{std::chrono::days{st.Int(4)}};
+          c.learning.push_back(std::move(l));
+        });
   }
 
   Result<CaseRecord> LoadCase(const std::string& reference) override {
@@ -693,8 +708,10 @@ struct SqliteCaseStore::Impl : public StoreTransaction {
     if (rc != SQLITE_ROW) return Result<CaseRecord>::Error(s.error());
     Result<CaseRecord> c = CaseFromRow(s);
     if (!c) return c;
-    if (Status st = LoadChildren(c.value()); !st) return Result<CaseRecord>(st);
-    return c;
+    std::vector<CaseRecord> one;
+    one.push_back(std::move(c).value());
+    if (Status st = LoadChildren(one); !st) return Result<CaseRecord>(st);
+    return std::move(one.front());
   }
 
   Status WriteChildren(CaseRecord& c) {
@@ -1087,7 +1104,7 @@ namespace {
 // reference, the resident's name, email or address (postcodes with or without their space).
 // The SELECT of a case query, `columns` after SELECT: only the conditions the query sets, so that
 // the plain queue (open cases by next due date) is exactly the partial index cases_queue's
-// condition and reads 50 rows, not every case. Values are bound (?1 .. ?6), never spliced in.
+// condition and reads 50 rows, not every case. Values are bound (?1 .. ?10), never spliced in.
 std::string CaseSelect(const std::string& columns, const CaseQuery& query) {
   std::string with;
   std::string sql = "SELECT " + columns + " FROM cases c WHERE 1";
@@ -1124,6 +1141,9 @@ std::string CaseSelect(const std::string& columns, const CaseQuery& query) {
         "c.representative_id IN matching)";
   }
   if (query.needs_review) sql += " AND c.needs_review = 1";
+  if (query.after && query.order == CaseQuery::Order::kReceived) {
+    sql += " AND (c.received_at, c.id) > (?9, ?10)";  // a seek in cases_by_received
+  }
   return with + sql;
 }
 
@@ -1137,6 +1157,9 @@ void BindCaseQuery(Statement& s, const CaseQuery& query) {
     std::string search = *query.search;
     for (char& ch : search) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     s.Bind(6, search);
+  }
+  if (query.after && query.order == CaseQuery::Order::kReceived) {
+    s.Bind(9, query.after->received_at).Bind(10, query.after->id);
   }
 }
 
@@ -1156,10 +1179,10 @@ Result<std::vector<CaseRecord>> SqliteCaseStore::ListCases(const CaseQuery& quer
   while ((rc = s.Step()) == SQLITE_ROW) {
     Result<CaseRecord> c = CaseFromRow(s);
     if (!c) return R(c.status());
-    if (Status st = impl_->LoadChildren(c.value()); !st) return R(st);
     out.push_back(std::move(c).value());
   }
   if (rc != SQLITE_DONE) return R::Error(s.error());
+  if (Status st = impl_->LoadChildren(out, !query.stages_and_learning_only); !st) return R(st);
   return out;
 }
 

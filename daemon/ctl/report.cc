@@ -204,7 +204,8 @@ int Tsm(const CommandLine& line, std::ostream& out, std::ostream& err) {
   if (!homes) return Fail(err, "tsm", homes.error(), 2);
   CtlSession session;
   if (Status s = OpenCtlSession(line, session); !s) return Fail(err, "tsm", s.error(), 2);
-  Result<TsmReport> r = ComputeTsm(*session.store, *session.hours, static_cast<int>(*year), *homes);
+  Result<TsmReport> r = ComputeTsm(*session.store, *session.hours, static_cast<int>(*year), *homes,
+                                   line.Has("explain"));
   if (!r) return Fail(err, "tsm", r.error(), 1);
   if (line.Has("json")) {
     auto pct = [](std::optional<double> v) {

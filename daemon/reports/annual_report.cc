@@ -96,13 +96,12 @@ Result<AnnualReport> ComputeAnnualReport(CaseStore& store, const BusinessHours& 
                                          const Policy& policy, int year, long homes,
                                          const std::map<std::string, std::string>& evidence) {
   using R = Result<AnnualReport>;
-  Result<TsmReport> tsm = ComputeTsm(store, hours, year, homes);
-  if (!tsm) return R(tsm.status());
+  if (homes <= 0) return R::Error("the number of homes must be above 0");
+  TsmCounter tsm(hours, year, homes, /*explain=*/false);  // counted in the same pass
   AnnualReport r;
   r.year = year;
   r.landlord = policy.landlord;
   r.policy_name = policy.name;
-  r.tsm = std::move(tsm).value();
   const Instant from = FromLondon(sys_days(std::chrono::year{year} / std::chrono::April / 1),
                                   std::chrono::seconds{0});
   const Instant to = FromLondon(sys_days(std::chrono::year{year + 1} / std::chrono::April / 1),
@@ -112,7 +111,9 @@ Result<AnnualReport> ComputeAnnualReport(CaseStore& store, const BusinessHours& 
   std::map<std::string, ThemeLine> themes;
   CaseQuery q;
   q.include_closed = true;
+  q.stages_and_learning_only = true;  // no deadlines or actions: not counted here
   const Status scanned = ForEachCase(store, q, [&](const CaseRecord& c) {
+    tsm.Add(c);
     if (in_year(c.received_at)) ++r.received_by_type[std::string(CaseTypeName(c.type))];
     for (const LearningAction& l : c.learning) {
       if (in_year(l.added_at) || (l.added_at < to && (!l.done_at || *l.done_at >= to))) {
@@ -170,6 +171,7 @@ Result<AnnualReport> ComputeAnnualReport(CaseStore& store, const BusinessHours& 
     }
   });
   if (!scanned) return R(scanned);
+  r.tsm = std::move(tsm).Finish();
   for (const std::string& area : ServiceAreas()) {
     if (auto it = themes.find(area); it != themes.end()) r.themes.push_back(it->second);
   }

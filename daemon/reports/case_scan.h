@@ -1,6 +1,6 @@
-// How the reports read the store: every case the query matches, a page at a time, in the order
-// ListCases gives. One place, so that reading a million cases faster (keyset paging instead of
-// OFFSET: docs/measurements.md, The annual report) is one change for every report.
+// How the reports read the store: every case the query matches, a page at a time, in receipt
+// order, each page starting after the last case of the one before (keyset paging, not OFFSET:
+// docs/measurements.md, The annual report). One place for every report.
 #pragma once
 
 #include <functional>

@@ -93,40 +93,40 @@ std::optional<long> HomesOn(const std::vector<HomesFrom>& homes, sys_days day) {
   return out;
 }
 
-Result<TsmReport> ComputeTsm(CaseStore& store, const BusinessHours& hours, int year, long homes) {
-  using R = Result<TsmReport>;
-  if (homes <= 0) return R::Error("the number of homes must be above 0");
-  TsmReport r;
-  r.year = year;
-  r.homes = homes;
-  const Instant from = FromLondon(sys_days(std::chrono::year{year} / std::chrono::April / 1),
-                                  std::chrono::seconds{0});
-  const Instant to = FromLondon(sys_days(std::chrono::year{year + 1} / std::chrono::April / 1),
-                                std::chrono::seconds{0});
-  auto in_year = [&](std::optional<Instant> t) { return t && *t >= from && *t < to; };
-  CaseQuery q;
-  q.type = CaseType::kComplaint;
-  q.include_closed = true;
-  const Status scanned = ForEachCase(store, q, [&](const CaseRecord& c) {
-    for (const StageRecord& s : c.stages) {
-      if (s.number < 1 || s.number > 2) continue;
-      TsmLine line{c.reference, s.number, false, false, false, ""};
-      const bool refused_here = c.status == "refused" && s.number == c.stage;
-      if (refused_here) {
-        if (in_year(s.opened_at)) {
-          line.why = "refused (" + c.refusal_reason + "): not accepted as a complaint";
-          r.lines.push_back(line);
-        }
-        continue;
+TsmCounter::TsmCounter(const BusinessHours& hours, int year, long homes, bool explain)
+    : hours_(hours), explain_(explain) {
+  r_.year = year;
+  r_.homes = homes;
+  from_ = FromLondon(sys_days(std::chrono::year{year} / std::chrono::April / 1),
+                     std::chrono::seconds{0});
+  to_ = FromLondon(sys_days(std::chrono::year{year + 1} / std::chrono::April / 1),
+                   std::chrono::seconds{0});
+}
+
+void TsmCounter::Add(const CaseRecord& c) {
+  if (c.type != CaseType::kComplaint) return;
+  auto in_year = [&](std::optional<Instant> t) { return t && *t >= from_ && *t < to_; };
+  for (const StageRecord& s : c.stages) {
+    if (s.number < 1 || s.number > 2) continue;
+    TsmLine line{explain_ ? c.reference : std::string(), s.number, false, false, false, ""};
+    const bool refused_here = c.status == "refused" && s.number == c.stage;
+    if (refused_here) {
+      if (explain_ && in_year(s.opened_at)) {
+        line.why = "refused (" + c.refusal_reason + "): not accepted as a complaint";
+        r_.lines.push_back(line);
       }
-      line.received = in_year(s.opened_at);
-      const bool withdrawn_first =
-          c.status == "withdrawn" && s.number == c.stage &&
-          (!s.responded_at || (c.closed_at && *c.closed_at < *s.responded_at));
-      line.responded = !withdrawn_first && in_year(s.responded_at);
-      if (line.responded) {
-        const Instant due = CodeDue(s, hours);
-        line.on_time = *s.responded_at <= due;
+      continue;
+    }
+    line.received = in_year(s.opened_at);
+    const bool withdrawn_first =
+        c.status == "withdrawn" && s.number == c.stage &&
+        (!s.responded_at || (c.closed_at && *c.closed_at < *s.responded_at));
+    line.responded = !withdrawn_first && in_year(s.responded_at);
+    if (!line.received && !line.responded && !explain_) continue;
+    if (line.responded) {
+      const Instant due = CodeDue(s, hours_);
+      line.on_time = *s.responded_at <= due;
+      if (explain_) {
         line.why = "responded " + FormatLondonIso(*s.responded_at) +
                    (line.on_time ? ", within" : ", after") + " the Code's deadline " +
                    FormatLondonIso(due);
@@ -138,32 +138,53 @@ Result<TsmReport> ComputeTsm(CaseStore& store, const BusinessHours& hours, int y
                            : "") +
                       ")";
         }
-      } else if (withdrawn_first && in_year(c.closed_at)) {
-        line.why = "withdrawn " + FormatLondonIso(*c.closed_at) + " before a response";
-      } else if (s.responded_at) {
-        line.why = "responded " + FormatLondonIso(*s.responded_at) + ", outside the year";
-      } else {
-        line.why = "no response yet";
       }
-      if (line.received) line.why = "received " + FormatLondonIso(s.opened_at) + "; " + line.why;
-      if (!line.received && !line.responded) continue;
-      long& received = s.number == 1 ? r.stage1_received : r.stage2_received;
-      long& responded = s.number == 1 ? r.stage1_responded : r.stage2_responded;
-      long& on_time = s.number == 1 ? r.stage1_on_time : r.stage2_on_time;
-      received += line.received;
-      responded += line.responded;
-      on_time += line.on_time;
-      r.lines.push_back(line);
+    } else if (!explain_) {
+      // counted below without a reason
+    } else if (withdrawn_first && in_year(c.closed_at)) {
+      line.why = "withdrawn " + FormatLondonIso(*c.closed_at) + " before a response";
+    } else if (s.responded_at) {
+      line.why = "responded " + FormatLondonIso(*s.responded_at) + ", outside the year";
+    } else {
+      line.why = "no response yet";
     }
-  });
-  if (!scanned) return R(scanned);
-  r.ch01_1 = 1000.0 * static_cast<double>(r.stage1_received) / static_cast<double>(homes);
-  r.ch01_2 = 1000.0 * static_cast<double>(r.stage2_received) / static_cast<double>(homes);
+    if (explain_ && line.received) {
+      line.why = "received " + FormatLondonIso(s.opened_at) + "; " + line.why;
+    }
+    if (!line.received && !line.responded) continue;
+    long& received = s.number == 1 ? r_.stage1_received : r_.stage2_received;
+    long& responded = s.number == 1 ? r_.stage1_responded : r_.stage2_responded;
+    long& on_time = s.number == 1 ? r_.stage1_on_time : r_.stage2_on_time;
+    received += line.received;
+    responded += line.responded;
+    on_time += line.on_time;
+    if (explain_) r_.lines.push_back(std::move(line));
+  }
+}
+
+TsmReport TsmCounter::Finish() && {
+  TsmReport r = std::move(r_);
+  r.ch01_1 = 1000.0 * static_cast<double>(r.stage1_received) / static_cast<double>(r.homes);
+  r.ch01_2 = 1000.0 * static_cast<double>(r.stage2_received) / static_cast<double>(r.homes);
   if (r.stage1_responded)
     r.ch02_1 = 100.0 * r.stage1_on_time / static_cast<double>(r.stage1_responded);
   if (r.stage2_responded)
     r.ch02_2 = 100.0 * r.stage2_on_time / static_cast<double>(r.stage2_responded);
   return r;
+}
+
+Result<TsmReport> ComputeTsm(CaseStore& store, const BusinessHours& hours, int year, long homes,
+                             bool explain) {
+  using R = Result<TsmReport>;
+  if (homes <= 0) return R::Error("the number of homes must be above 0");
+  TsmCounter counter(hours, year, homes, explain);
+  CaseQuery q;
+  q.type = CaseType::kComplaint;
+  q.include_closed = true;
+  q.stages_and_learning_only = true;  // no deadlines or actions: not counted here
+  const Status scanned = ForEachCase(store, q, [&](const CaseRecord& c) { counter.Add(c); });
+  if (!scanned) return R(scanned);
+  return std::move(counter).Finish();
 }
 
 }  // namespace complaints

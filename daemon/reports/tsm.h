@@ -64,7 +64,25 @@ struct TsmReport {
   std::vector<TsmLine> lines;
 };
 
-// `hours` is the Code's calendar (the landlord's division and close of business).
-Result<TsmReport> ComputeTsm(CaseStore& store, const BusinessHours& hours, int year, long homes);
+// Counts the measures a case at a time, so that a report reading every case for other figures
+// (the annual report) counts these in the same pass. `hours` is the Code's calendar (the
+// landlord's division and close of business); with `explain`, every case counted gets a TsmLine
+// saying why (`report tsm --explain`), which costs time and memory over a large store.
+class TsmCounter {
+ public:
+  TsmCounter(const BusinessHours& hours, int year, long homes, bool explain);
+  void Add(const CaseRecord& c);  // a case of any type: only complaints count
+  TsmReport Finish() &&;
+
+ private:
+  const BusinessHours& hours_;
+  Instant from_{}, to_{};
+  bool explain_;
+  TsmReport r_;
+};
+
+// Every complaint in the store through a TsmCounter. Refused when homes is not above 0.
+Result<TsmReport> ComputeTsm(CaseStore& store, const BusinessHours& hours, int year, long homes,
+                             bool explain = true);
 
 }  // namespace complaints

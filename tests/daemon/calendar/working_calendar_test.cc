@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/daemon/test_support.h"
 
 namespace complaints {
@@ -93,6 +95,31 @@ TEST(WorkingCalendarTest, AddAndCountAgreeOverTwoDecades) {
       ASSERT_TRUE(calendar.IsWorkingDay(due));
     }
   }
+}
+
+// The years worked out once at construction and the years outside them (worked out when asked)
+// give the same answers as the year's own list, removed holidays included.
+TEST(WorkingCalendarTest, EveryYearAgreesWithItsOwnList) {
+  CalendarAdjustments adjustments;
+  adjustments.removed_holidays = {Day("2026-12-28")};
+  const WorkingCalendar calendar(Division::kEnglandAndWales, adjustments);
+  for (int year : {1995, 1999, 2000, 2026, 2060, 2061, 2090}) {
+    const std::vector<BankHoliday> list = calendar.BankHolidays(year);
+    ASSERT_GE(list.size(), year == 2026 ? 7u : 8u) << year;
+    int holidays = 0;
+    const std::chrono::sys_days first{std::chrono::year{year} / 1 / 1};
+    for (std::chrono::sys_days d = first; d < first + std::chrono::days{366};
+         d += std::chrono::days{1}) {
+      if (static_cast<int>(std::chrono::year_month_day{d}.year()) != year) break;
+      const bool listed =
+          std::any_of(list.begin(), list.end(), [&](const BankHoliday& h) { return h.day == d; });
+      EXPECT_EQ(calendar.IsBankHoliday(d), listed) << year;
+      holidays += calendar.IsBankHoliday(d);
+    }
+    EXPECT_EQ(holidays, static_cast<int>(list.size())) << year;
+  }
+  EXPECT_FALSE(calendar.IsBankHoliday(Day("2026-12-28")));  // the landlord works it
+  EXPECT_TRUE(calendar.IsBankHoliday(Day("2061-12-26")));   // Boxing Day, from the rules
 }
 
 }  // namespace

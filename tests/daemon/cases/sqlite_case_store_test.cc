@@ -505,5 +505,90 @@ TEST_F(SqliteCaseStoreTest, MailThatFailedForGoodIsListedWithItsCase) {
   EXPECT_EQ((*failed)[0].item.last_error, "550 no such user");
 }
 
+// Paging after a case (keyset paging, as the reports read every case): each case once, in receipt
+// order, ties on received_at broken by id; and each case of a page gets its own stages,
+// deadlines, actions and learning actions, read for the whole page at once.
+TEST_F(SqliteCaseStoreTest, PagingAfterACaseGivesEveryCaseOnceWithItsOwnChildren) {
+  auto store = std::move(SqliteCaseStore::Open(path())).value();
+  constexpr int kCases = 23;
+  ASSERT_TRUE(store
+                  ->InTransaction([&](StoreTransaction& txn) -> Status {
+                    Contact contact;
+                    contact.name = "Jo";
+                    Result<int64_t> id = txn.InsertContact(contact);
+                    if (!id) return id.status();
+                    for (int i = 0; i < kCases; ++i) {
+                      CaseRecord c = SampleCase(*id);
+                      c.reference = "CX-2026-" + std::to_string(10000 + i);
+                      // Three cases to a second, received in reverse of their insertion.
+                      c.received_at -= std::chrono::seconds{i / 3};
+                      c.stages[0].handler = "handler " + std::to_string(i);
+                      c.deadlines[0].due_at += std::chrono::hours{i};
+                      for (int k = 0; k < i % 3; ++k) {
+                        c.deadlines.push_back({0, 1, "extra " + std::to_string(k), c.received_at,
+                                               std::nullopt, std::nullopt});
+                      }
+                      c.actions.push_back(
+                          {0, 1, "action " + std::to_string(i), std::nullopt, std::nullopt});
+                      if (i % 2) {
+                        c.learning.push_back({0, "learn " + std::to_string(i), "team", std::nullopt,
+                                              std::nullopt, c.received_at});
+                      }
+                      if (Status st = txn.InsertCase(c); !st) return st;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  CaseQuery q;
+  q.include_closed = true;
+  q.limit = 4;
+  std::vector<CaseRecord> seen;
+  for (int pages = 0; pages < 20; ++pages) {
+    Result<std::vector<CaseRecord>> page = store->ListCases(q);
+    ASSERT_TRUE(page.ok()) << page.error();
+    seen.insert(seen.end(), page->begin(), page->end());
+    if (static_cast<int>(page->size()) < q.limit) break;
+    q.after = CaseQuery::Position{page->back().received_at, page->back().id};
+  }
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kCases));
+  for (size_t k = 1; k < seen.size(); ++k) {
+    EXPECT_TRUE(std::tie(seen[k - 1].received_at, seen[k - 1].id) <
+                std::tie(seen[k].received_at, seen[k].id))
+        << k;
+  }
+  for (const CaseRecord& c : seen) {
+    const int i = std::stoi(c.reference.substr(8)) - 10000;
+    ASSERT_EQ(c.stages.size(), 1u) << c.reference;
+    EXPECT_EQ(c.stages[0].handler, "handler " + std::to_string(i));
+    ASSERT_EQ(c.deadlines.size(), static_cast<size_t>(1 + i % 3)) << c.reference;
+    EXPECT_EQ(c.deadlines[0].kind, "respond");  // in the order they were added
+    for (size_t k = 1; k < c.deadlines.size(); ++k) {
+      EXPECT_EQ(c.deadlines[k].kind, "extra " + std::to_string(k - 1));
+    }
+    ASSERT_EQ(c.actions.size(), 1u);
+    EXPECT_EQ(c.actions[0].description, "action " + std::to_string(i));
+    ASSERT_EQ(c.learning.size(), static_cast<size_t>(i % 2));
+    if (i % 2) {
+      EXPECT_EQ(c.learning[0].what, "learn " + std::to_string(i));
+    }
+    EXPECT_EQ(std::move(store->FindCase(c.reference)).value().deadlines.size(), c.deadlines.size());
+  }
+  // What the reports read: stages and learning, no deadlines or actions.
+  CaseQuery lean;
+  lean.include_closed = true;
+  lean.stages_and_learning_only = true;
+  Result<std::vector<CaseRecord>> some = store->ListCases(lean);
+  ASSERT_TRUE(some.ok()) << some.error();
+  ASSERT_EQ(some->size(), static_cast<size_t>(kCases));
+  size_t learning = 0;
+  for (const CaseRecord& c : *some) {
+    EXPECT_EQ(c.stages.size(), 1u);
+    EXPECT_TRUE(c.deadlines.empty());
+    EXPECT_TRUE(c.actions.empty());
+    learning += c.learning.size();
+  }
+  EXPECT_EQ(learning, static_cast<size_t>(kCases / 2));
+}
+
 }  // namespace
 }  // namespace complaints
