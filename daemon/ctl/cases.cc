@@ -15,6 +15,7 @@
 #include "daemon/cases/sqlite_case_store.h"
 #include "daemon/ctl/session.h"
 #include "daemon/intake/triage.h"
+#include "daemon/privacy/sqlite_privacy_store.h"
 #include "daemon/staff/case_json.h"
 #include "daemon/staff/staff_actions.h"
 
@@ -220,6 +221,21 @@ int List(const CommandLine& line, CtlSession& s, std::ostream& out, std::ostream
 
 }  // namespace
 
+// The legal hold on the case, if any (complaintsctl cases hold; daemon/privacy).
+Result<std::optional<CaseHold>> HoldOn(const CommandLine& line, const std::string& reference) {
+  using R = Result<std::optional<CaseHold>>;
+  Result<std::string> path = CtlStorePath(line);
+  if (!path) return R(path.status());
+  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = SqlitePrivacyStore::Open(*path);
+  if (!privacy) return R(privacy.status());
+  Result<std::vector<CaseHold>> holds = (*privacy)->Holds();
+  if (!holds) return R(holds.status());
+  for (const CaseHold& h : *holds) {
+    if (h.reference == reference) return std::optional<CaseHold>(h);
+  }
+  return std::optional<CaseHold>();
+}
+
 std::string CaseJsonLine(const CaseRecord& c, bool all_deadlines) {
   return CaseToJson(c, all_deadlines).dump();
 }
@@ -266,13 +282,31 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   if (verb == "show") {
     Result<CaseRecord> c = session.store->FindCase(words[0]);
     if (!c) return Fail(err, verb, c.error(), 1);
+    Result<std::optional<CaseHold>> hold = HoldOn(*line, c->reference);
+    if (!hold) return Fail(err, verb, "cannot read the case's legal hold: " + hold.error(), 2);
+    if (Status logged = LogCtlRead(*line, "case", c->id); !logged) {
+      return Fail(err, verb, logged.error(), 2);
+    }
     if (line->Has("json")) {
-      out << CaseJsonLine(*c, true) << '\n';
+      nlohmann::json j = CaseToJson(*c, true);
+      j["legal_hold"] = nullptr;
+      if (*hold) {
+        j["legal_hold"] = {{"since", FormatLondonIso((*hold)->at)},
+                           {"by", (*hold)->actor},
+                           {"reason", (*hold)->reason}};
+      }
+      out << j.dump() << '\n';
       return 0;
     }
     Result<std::vector<HistoryEntry>> history = session.store->History(c->id);
     Result<Contact> contact = session.store->GetContact(c->contact_id);
     if (!history || !contact) return Fail(err, verb, "cannot read the case's history", 2);
+    if (*hold) {
+      out << "LEGAL HOLD since " << FormatLondonIso((*hold)->at) << " by " << (*hold)->actor << ": "
+          << (*hold)->reason
+          << "\n  (kept past the retention schedule; no erasure or correction of its people until "
+             "'complaintsctl cases unhold')\n";
+    }
     PrintShow(*c, *history, *contact, out);
     Result<std::vector<CaseDocument>> docs = session.store->Documents(c->id);
     if (!docs) return Fail(err, verb, docs.error(), 2);
@@ -300,12 +334,17 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
     if (doc == docs->end()) {
       return Fail(err, verb, "no document " + words[1] + " on " + c->reference, 1);
     }
+    const std::optional<std::string> file = line->Get("out");
+    if (!file && !line->Has("text")) return Fail(err, verb, "say where: --out FILE, or --text", 2);
+    if (Status logged = LogCtlRead(*line, "document", c->id, std::nullopt,
+                                   doc->filename + (line->Has("text") ? " (its text)" : ""));
+        !logged) {
+      return Fail(err, verb, logged.error(), 2);
+    }
     if (line->Has("text")) {
       out << doc->text << (doc->text.empty() || doc->text.back() == '\n' ? "" : "\n");
       return 0;
     }
-    const std::optional<std::string> file = line->Get("out");
-    if (!file) return Fail(err, verb, "say where: --out FILE, or --text", 2);
     std::ofstream save(*file, std::ios::binary | std::ios::trunc);
     save.write(doc->bytes.data(), static_cast<std::streamsize>(doc->bytes.size()));
     save.close();

@@ -97,6 +97,14 @@ int Show(const CommandLine& line, CtlSession& session, std::ostream& out, std::o
   if (!*found) return Fail(err, "no incoming message " + std::to_string(*id), 1);
   Result<std::string> raw = session.store->MessageRaw(*id);
   if (!raw) return Fail(err, raw.error(), 1);
+  std::optional<int64_t> case_id;
+  if ((*found)->case_reference) {
+    if (Result<CaseRecord> c = session.store->FindCase(*(*found)->case_reference)) case_id = c->id;
+  }
+  if (Status logged = LogCtlRead(line, "message", case_id, *id, line.Has("raw") ? "raw" : "");
+      !logged) {
+    return Fail(err, logged.error(), 2);
+  }
   if (line.Has("raw")) {
     out << *raw;
     return 0;

@@ -38,4 +38,10 @@ Status OpenCtlSession(const CommandLine& line, CtlSession& session);
 // else $COMPLAINTSD_DB, else complaints.db).
 Result<std::string> CtlStorePath(const CommandLine& line);
 
+// Records a read of a resident's case, message or document by complaintsctl in the store's access
+// log (daemon/privacy), as the workbench records its reads: channel "complaintsctl", the actor
+// --as or else $USER. An error means the read must not be shown.
+Status LogCtlRead(const CommandLine& line, const std::string& what, std::optional<int64_t> case_id,
+                  std::optional<int64_t> message_id = std::nullopt, const std::string& detail = "");
+
 }  // namespace complaints

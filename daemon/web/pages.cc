@@ -402,6 +402,17 @@ std::string CasePage(const Viewer& viewer, const CaseView& v, const Policy& poli
             ". If they act first, your action will be refused and you will see what changed.</p>";
   }
   body += "<p class=\"govuk-body\">" + FlagTags(c) + "</p>";
+  if (v.hold) {
+    body +=
+        "<div class=\"govuk-warning-text\" id=\"legal-hold\"><span "
+        "class=\"govuk-warning-text__icon\" "
+        "aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\"><span "
+        "class=\"govuk-visually-hidden\">Warning</span>Legal hold since " +
+        Escape(FormatLondonIso(v.hold->at).substr(0, 10)) + " (" + Escape(v.hold->actor) +
+        "): " + Escape(v.hold->reason) +
+        ". This case is kept past the retention schedule, and its people cannot be erased or "
+        "corrected, until the hold is lifted (complaintsctl cases unhold).</strong></div>";
+  }
   const StageRecord* stage = c.CurrentStage();
   std::string resident = Escape(v.resident.name.empty() ? "(no name)" : v.resident.name);
   for (const std::string& e : v.resident.emails) resident += "<br>" + Escape(e);

@@ -10,6 +10,7 @@
 #include "daemon/cases/case_record.h"
 #include "daemon/cases/case_store.h"
 #include "daemon/cases/policy.h"
+#include "daemon/privacy/privacy_store.h"
 #include "daemon/reports/monthly_report.h"
 #include "daemon/reports/tsm.h"
 #include "daemon/staff/staff_accounts.h"
@@ -48,6 +49,7 @@ struct CaseView {
   std::vector<MessageView> messages;
   std::vector<CaseDocument> documents;  // bytes not needed
   std::vector<std::string> viewers;     // others with the page open
+  std::optional<CaseHold> hold;         // a legal hold: kept past retention, no erasure
   std::string notice;                   // after an action
   std::string error;                    // an action refused
 };

@@ -227,8 +227,8 @@ struct WebServer::Impl {
   WebSettings settings;
   WebDeps deps;
   std::unique_ptr<StaffAccounts> accounts;
-  std::unique_ptr<SqlitePrivacyStore> own_access_log;  // when deps.access_log is not given
-  AccessLog* access_log = nullptr;
+  std::unique_ptr<SqlitePrivacyStore> privacy;  // legal holds; the access log by default
+  AccessLog* access_log = nullptr;              // deps.access_log, or `privacy`
   Presence presence;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   int port = 0;
@@ -248,6 +248,16 @@ struct WebServer::Impl {
     d.staff = std::make_unique<StaffDesk>(
         StaffDesk{*d.store, *d.engine, d.mailer.get(), *deps.policy, *deps.clock, "workbench"});
     return d;
+  }
+
+  // The legal hold on a case, if any (complaintsctl cases hold).
+  Result<std::optional<CaseHold>> HoldOn(const std::string& reference) {
+    Result<std::vector<CaseHold>> holds = privacy->Holds();
+    if (!holds) return Result<std::optional<CaseHold>>(holds.status());
+    for (const CaseHold& h : *holds) {
+      if (h.reference == reference) return std::optional<CaseHold>(h);
+    }
+    return std::optional<CaseHold>();
   }
 
   // Records a read before it is served; an error means it must not be served.
@@ -556,7 +566,8 @@ struct WebServer::Impl {
     }
     const std::chrono::sys_days year_end(std::chrono::year{year + 1} / std::chrono::March / 31);
     const std::optional<long> homes = HomesOn(deps.homes, year_end);
-    Result<TsmReport> r = ComputeTsm(*d.store, *deps.hours, year, homes.value_or(1));
+    Result<TsmReport> r =
+        ComputeTsm(*d.store, *deps.hours, year, homes.value_or(1), /*explain=*/false);
     if (!r) return Html(web::MessagePage(&viewer, "The report could not be made", r.error()), 503);
     return Html(web::ReportsPage(viewer, *r, homes.has_value()));
   }
@@ -743,6 +754,9 @@ struct WebServer::Impl {
       }
     }
     v.viewers = presence.Others(ref, viewer.username, Now());
+    Result<std::optional<CaseHold>> hold = HoldOn(v.c.reference);
+    if (!hold) return R(hold.status());  // a hold not shown could be a hold ignored
+    v.hold = *hold;
     return v;
   }
 
@@ -965,6 +979,14 @@ struct WebServer::Impl {
         return Json(503, {{"error", NotLogged(logged)}});
       }
       nlohmann::json out = CaseToJson(*c, true);
+      Result<std::optional<CaseHold>> hold = HoldOn(c->reference);
+      if (!hold) return Json(500, {{"error", "the case's legal hold: " + hold.error()}});
+      out["legal_hold"] = nullptr;
+      if (*hold) {
+        out["legal_hold"] = {{"since", FormatLondonIso((*hold)->at)},
+                             {"by", (*hold)->actor},
+                             {"reason", (*hold)->reason}};
+      }
       nlohmann::json history = nlohmann::json::array();
       if (auto h = d->store->History(c->id)) {
         for (const HistoryEntry& e : *h) {
@@ -1071,14 +1093,11 @@ Result<std::unique_ptr<WebServer>> WebServer::Start(const WebSettings& settings,
       StaffAccounts::Open(impl->deps.store_path, settings.login);
   if (!accounts) return R::Error("web: " + accounts.error());
   impl->accounts = std::move(accounts).value();
-  impl->access_log = impl->deps.access_log;
-  if (impl->access_log == nullptr) {
-    Result<std::unique_ptr<SqlitePrivacyStore>> log =
-        SqlitePrivacyStore::Open(impl->deps.store_path);
-    if (!log) return R::Error("web: the access log: " + log.error());
-    impl->own_access_log = std::move(log).value();
-    impl->access_log = impl->own_access_log.get();
-  }
+  Result<std::unique_ptr<SqlitePrivacyStore>> privacy =
+      SqlitePrivacyStore::Open(impl->deps.store_path);
+  if (!privacy) return R::Error("web: the store's privacy records: " + privacy.error());
+  impl->privacy = std::move(privacy).value();
+  impl->access_log = impl->deps.access_log ? impl->deps.access_log : impl->privacy.get();
   try {
     Poco::Net::ServerSocket socket;
     socket.bind(Poco::Net::SocketAddress(settings.listen), /*reuseAddress=*/true,

@@ -705,6 +705,9 @@ class AccessibilityTest(BrowserTest):
 
         WB.sign_in(d, "adam")  # the admin sees every page
         case = "WW-%s-00001" % y  # the demo's boiler complaint with the resident's reply
+        held = "WW-%s-00002" % y  # under a legal hold: its page carries the warning
+        if "LEGAL HOLD" not in WB.ctl("cases", "show", held):
+            WB.ctl("cases", "hold", held, "--reason", "Disrepair claim CL-4471")
         pages = [
             "/", "/cases", "/cases?type=complaint&status=open&flag=triage", "/triage",
             "/cases/" + case, "/cases/WW-%s-00002" % y, "/new", "/search", "/search?q=Hughes",
@@ -717,6 +720,10 @@ class AccessibilityTest(BrowserTest):
         for page in pages:
             self.get(page)
             self.check(page)
+            if page == "/cases/" + held:
+                warning = d.find_element(By.ID, "legal-hold")
+                self.assertTrue(warning.is_displayed(), "the legal hold is not visible")
+                self.assertIn("Disrepair claim CL-4471", warning.text)
 
         # After an action (its notice), and an action refused (its error summary).
         self.get("/cases/" + case)

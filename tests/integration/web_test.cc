@@ -585,5 +585,49 @@ TEST_F(WebTest, EveryReadOfACaseIsLoggedAndAReadThatCannotBeLoggedIsRefused) {
   EXPECT_EQ(api_refused.body.find("Missed repair appointments"), std::string::npos);
 }
 
+// A legal hold shows on the case page, in the API and in complaintsctl cases show, and goes when
+// it is released.
+TEST_F(WebTest, ALegalHoldIsShownWhereverTheCaseIsReadUntilReleased) {
+  Start();
+  Client pat(web_port_);
+  ASSERT_EQ(pat.LogIn("pat", kPassword).status, 303);
+  const std::string ref = LogPhoneComplaint(pat);
+  const auto ctl = [&](std::vector<std::string> args) {
+    std::ostringstream out, err;
+    args.insert(args.begin(), {"--db", dir_ + "/c.db"});
+    EXPECT_EQ(RunCtl(args, out, err), 0) << err.str();
+    return out.str();
+  };
+  const auto api = [&] {
+    Client client(web_port_);
+    const Response r = client.Get("/api/v1/cases/" + ref, {{"Authorization", "Bearer " + token_}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return nlohmann::json::parse(r.body);
+  };
+  EXPECT_EQ(pat.Get("/cases/" + ref).body.find("id=\"legal-hold\""), std::string::npos);
+  EXPECT_TRUE(api()["legal_hold"].is_null());
+  EXPECT_EQ(ctl({"cases", "show", ref}).find("LEGAL HOLD"), std::string::npos);
+
+  ctl({"cases", "hold", ref, "--reason=Disrepair claim <N0123>", "--as=mo"});
+  const Response page = pat.Get("/cases/" + ref);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("id=\"legal-hold\""), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("Disrepair claim &lt;N0123&gt;"), std::string::npos);  // escaped
+  const nlohmann::json held = api()["legal_hold"];
+  ASSERT_TRUE(held.is_object()) << held;
+  EXPECT_EQ(held["reason"], "Disrepair claim <N0123>");
+  EXPECT_EQ(held["by"], "mo");
+  const std::string shown = ctl({"cases", "show", ref});
+  EXPECT_NE(shown.find("LEGAL HOLD since "), std::string::npos) << shown;
+  EXPECT_NE(shown.find("by mo: Disrepair claim <N0123>"), std::string::npos) << shown;
+  const nlohmann::json json = nlohmann::json::parse(ctl({"cases", "show", ref, "--json"}));
+  EXPECT_EQ(json["legal_hold"]["reason"], "Disrepair claim <N0123>");
+
+  ctl({"cases", "unhold", ref, "--reason=claim settled", "--as=mo"});
+  EXPECT_EQ(pat.Get("/cases/" + ref).body.find("id=\"legal-hold\""), std::string::npos);
+  EXPECT_TRUE(api()["legal_hold"].is_null());
+  EXPECT_TRUE(nlohmann::json::parse(ctl({"cases", "show", ref, "--json"}))["legal_hold"].is_null());
+}
+
 }  // namespace
 }  // namespace complaints

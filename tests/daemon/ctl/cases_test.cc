@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -125,6 +126,17 @@ TEST_F(CtlCasesTest, DocumentsAreListedSavedAndTheirTextShown) {
   EXPECT_EQ(text.out, "Dear Sir or Madam,\nThe boiler.\n");
   EXPECT_EQ(Ctl({"cases", "document", "WW-2026-00001", "2", "--text"}).code, 1);
   EXPECT_EQ(Ctl({"cases", "document", "WW-2026-00001", "1"}).code, 2);
+  // The show and the two reads of the document are in the access log (nothing for the refusals).
+  const CtlRun log = Ctl({"person", "access-log", "--contact=1"});
+  ASSERT_EQ(log.code, 0) << log.err;
+  EXPECT_EQ(std::count(log.out.begin(), log.out.end(), '\n'), 3) << log.out;
+  EXPECT_NE(log.out.find("complaintsctl  case  WW-2026-00001"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("complaintsctl  document  WW-2026-00001  okafor-letter.pdf\n"),
+            std::string::npos)
+      << log.out;
+  EXPECT_NE(log.out.find("complaintsctl  document  WW-2026-00001  okafor-letter.pdf (its text)"),
+            std::string::npos)
+      << log.out;
 }
 
 TEST_F(CtlCasesTest, WholeFlowFromTheCommandLine) {

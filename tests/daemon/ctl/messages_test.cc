@@ -1,6 +1,7 @@
 #include "daemon/ctl/commands.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -109,6 +110,39 @@ TEST_F(CtlMessagesTest, ShowsAMessageSafelyAndItsBytesOnRequest) {
   EXPECT_EQ(raw.out, std::string("garbage\0\x01", 9));  // byte for byte
   const CtlRun unreadable = Ctl({"show", "2"});
   EXPECT_NE(unreadable.out.find("it cannot be read as mail"), std::string::npos) << unreadable.out;
+}
+
+// A message shown is a read of personal data: it is in the access log, and a read that cannot be
+// logged is not shown.
+TEST_F(CtlMessagesTest, EveryShowIsInTheAccessLogAndAnUnloggedOneIsRefused) {
+  ASSERT_EQ(Ctl({"show", "1"}).code, 0);
+  ASSERT_EQ(Ctl({"show", "2", "--raw"}).code, 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
+  std::vector<std::string> reads;
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db,
+                         "SELECT channel || ' ' || what || ' ' || message_id || ' ' || detail "
+                         "FROM access_log ORDER BY id",
+                         -1, &st, nullptr),
+      SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    reads.push_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  }
+  sqlite3_finalize(st);
+  EXPECT_EQ(reads,
+            (std::vector<std::string>{"complaintsctl message 1 ", "complaintsctl message 2 raw"}));
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER access_log_full BEFORE INSERT ON access_log "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const CtlRun refused = Ctl({"show", "1"});
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_EQ(refused.out.find("sam@example.org"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.err.find("access log"), std::string::npos) << refused.err;
 }
 
 TEST_F(CtlMessagesTest, BadArgumentsAreRefusedWithTheReason) {
