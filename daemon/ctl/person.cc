@@ -184,7 +184,8 @@ int RunPersonCommand(const std::vector<std::string>& args, std::ostream& out, st
     if (!done) return Fail(err, what, done.error(), 1);
     out << "erased: " << done->contacts << " contacts, the personal data of " << done->cases
         << " cases, " << done->messages << " messages, " << done->outgoing << " outgoing, "
-        << done->attachments << " attachments\n";
+        << done->attachments << " attachments; of their mail on no case, " << done->unfiled
+        << " messages and " << done->spam << " held as spam or quarantined\n";
     return 0;
   }
   Status fixed = (*privacy)->CorrectPerson(*person, CorrectionOf(*line), reason, Actor(*line), now);

@@ -2,13 +2,17 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "daemon/cases/sqlite_case_store.h"
 #include "daemon/privacy/store_files.h"
+#include "parsers/ascii_case.h"
+#include "parsers/mail_parser.h"
 
 namespace complaints {
 namespace {
@@ -251,6 +255,62 @@ struct SqlitePrivacyStore::Impl {
     return Status::Ok();
   }
 
+  // Mail from the person that joined no case (quarantined, suspected spam, "other"): its bytes,
+  // reason and attachments go, when its From, Sender or Reply-To is one of their addresses. Mail
+  // that only names them is someone else's and stays; mail that cannot be read as mail (so has no
+  // sender to go by) waits for its retention rule.
+  Status EraseUnfiledFrom(const PersonIds& person, RemovalCounts& counts) {
+    std::set<std::string> theirs;
+    {
+      Stmt e(db,
+             "SELECT email FROM contact_emails WHERE contact_id IN (SELECT value FROM "
+             "json_each(?1))");
+      e.Bind(1, IdsJson(person));
+      int rc;
+      while ((rc = e.Step()) == SQLITE_ROW) theirs.insert(LowerAscii(e.Text(0)));
+      if (rc != SQLITE_DONE) return Status::Error(e.error());
+    }
+    if (theirs.empty()) return Status::Ok();
+    std::vector<int64_t> ids;
+    {
+      Stmt m(db,
+             "SELECT id, state, raw FROM messages WHERE case_id IS NULL AND direction = 'in' AND "
+             "length(raw) > 0 AND EXISTS (SELECT 1 FROM json_each(?1) a WHERE "
+             "instr(lower(CAST(raw AS TEXT)), a.value) > 0)");
+      m.Bind(1, nlohmann::json(std::vector<std::string>(theirs.begin(), theirs.end())).dump());
+      int rc;
+      while ((rc = m.Step()) == SQLITE_ROW) {
+        Result<ParsedMail> mail = ParseMail(m.Text(2));
+        if (!mail) continue;
+        std::vector<std::string> senders = {mail->from.address};
+        if (mail->sender) senders.push_back(mail->sender->address);
+        if (mail->reply_to) senders.push_back(mail->reply_to->address);
+        if (std::none_of(senders.begin(), senders.end(),
+                         [&](const std::string& a) { return theirs.count(LowerAscii(a)) > 0; })) {
+          continue;
+        }
+        ids.push_back(m.Int(0));
+        const std::string state = m.Text(1);
+        (state == "spam" || state == "quarantined" ? counts.spam : counts.unfiled) += 1;
+      }
+      if (rc != SQLITE_DONE) return Status::Error(m.error());
+    }
+    if (ids.empty()) return Status::Ok();
+    const std::string json = nlohmann::json(ids).dump();
+    Stmt a(db,
+           "UPDATE attachments SET bytes = X'', text = '', filename = '' WHERE message_id IN "
+           "(SELECT value FROM json_each(?1)) AND length(bytes) > 0");
+    a.Bind(1, json);
+    Result<long> attachments = a.Changes();
+    if (!attachments) return attachments.status();
+    counts.attachments += *attachments;
+    Stmt m(db,
+           "UPDATE messages SET raw = X'', reason = '' WHERE case_id IS NULL AND id IN (SELECT "
+           "value FROM json_each(?1))");
+    m.Bind(1, json);
+    return m.Run();
+  }
+
   Status RemoveUnfiled(const RetentionCutoffs& cutoffs, RemovalCounts& counts) {
     const std::string where = kUnfiledWhere;
     {
@@ -431,6 +491,8 @@ Result<RemovalCounts> SqlitePrivacyStore::ErasePerson(const PersonIds& person,
               "INSERT OR IGNORE INTO temp.privacy_contacts(id) SELECT value FROM json_each(?1)");
     them.Bind(1, IdsJson(person));
     if (Status f = them.Run(); !f) return f;
+    // Before Remove, which clears their addresses.
+    if (Status u = impl_->EraseUnfiledFrom(person, counts); !u) return u;
     if (Status r = impl_->Remove(at, actor, counts); !r) return r;
     for (int64_t id : person) {
       if (Status l = impl_->Log(at, actor, "erasure", id, std::nullopt, reason); !l) return l;

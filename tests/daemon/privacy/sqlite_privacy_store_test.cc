@@ -42,6 +42,39 @@ TEST_F(SqlitePrivacyStoreTest, ErasureRemovesThePersonAndRecordsTheReason) {
   EXPECT_EQ(cases_->GetContact(other)->name, "Oscar Other");
 }
 
+// Their mail that joined no case goes too (a message classed "other", one held as spam), by its
+// sender; mail on no case that only names them, and other people's mail, stays.
+TEST_F(SqlitePrivacyStoreTest, ErasureReachesTheirMailOnNoCase) {
+  const int64_t erin = AddContact("Erin Erased", "erin@example.org");
+  const int64_t other_mail = AddMessage(Mail("Erin <ERIN@example.org>", "c@westway.example", "",
+                                             "opening hours", "u1@x", "When is the office open?"),
+                                        "2026-03-01T10:00:00Z", std::nullopt, "review");
+  const int64_t spam = AddMessage(
+      Mail("erin@example.org", "c@westway.example", "", "win a prize", "u2@x", "Click here."),
+      "2026-03-02T10:00:00Z", std::nullopt, "spam");
+  const int64_t via_reply_to = AddMessage(
+      "From: Forms <forms@westway-forms.example>\r\nReply-To: erin@example.org\r\nSubject: web "
+      "form\r\n\r\nA message from the web form.\r\n",
+      "2026-03-03T10:00:00Z", std::nullopt, "review");
+  const int64_t names_her =
+      AddMessage(Mail("sam@example.org", "c@westway.example", "", "my neighbour", "u3@x",
+                      "My neighbour erin@example.org keeps parking in my space."),
+                 "2026-03-04T10:00:00Z", std::nullopt, "review");
+  const int64_t someone_else =
+      AddMessage(Mail("sam@example.org", "c@westway.example", "", "hello", "u4@x", "Hello."),
+                 "2026-03-05T10:00:00Z", std::nullopt, "review");
+  Result<RemovalCounts> done =
+      privacy_->ErasePerson({erin}, "her request", "dpo", Instant("2026-12-01T10:00:00Z"));
+  ASSERT_TRUE(done.ok()) << done.error();
+  EXPECT_EQ(done->unfiled, 2);
+  EXPECT_EQ(done->spam, 1);
+  EXPECT_EQ(*cases_->MessageRaw(other_mail), "");
+  EXPECT_EQ(*cases_->MessageRaw(spam), "");
+  EXPECT_EQ(*cases_->MessageRaw(via_reply_to), "");
+  EXPECT_NE(cases_->MessageRaw(names_her)->find("keeps parking"), std::string::npos);
+  EXPECT_NE(cases_->MessageRaw(someone_else)->find("Hello."), std::string::npos);
+}
+
 TEST_F(SqlitePrivacyStoreTest, ErasureAndCorrectionAreRefusedUnderAHold) {
   const int64_t h = AddContact("Hana Held", "hana@example.org");
   const CaseRecord c = AddCase(h, CaseType::kComplaint, "2026-01-05T10:00:00Z", "repairs");
