@@ -223,17 +223,11 @@ int List(const CommandLine& line, CtlSession& s, std::ostream& out, std::ostream
 
 // The legal hold on the case, if any (complaintsctl cases hold; daemon/privacy).
 Result<std::optional<CaseHold>> HoldOn(const CommandLine& line, const std::string& reference) {
-  using R = Result<std::optional<CaseHold>>;
   Result<std::string> path = CtlStorePath(line);
-  if (!path) return R(path.status());
+  if (!path) return Result<std::optional<CaseHold>>(path.status());
   Result<std::unique_ptr<SqlitePrivacyStore>> privacy = SqlitePrivacyStore::Open(*path);
-  if (!privacy) return R(privacy.status());
-  Result<std::vector<CaseHold>> holds = (*privacy)->Holds();
-  if (!holds) return R(holds.status());
-  for (const CaseHold& h : *holds) {
-    if (h.reference == reference) return std::optional<CaseHold>(h);
-  }
-  return std::optional<CaseHold>();
+  if (!privacy) return Result<std::optional<CaseHold>>(privacy.status());
+  return (*privacy)->HoldOn(reference);
 }
 
 std::string CaseJsonLine(const CaseRecord& c, bool all_deadlines) {

@@ -85,6 +85,8 @@ class PrivacyStore : public AccessLog {
   virtual Status Unhold(const std::string& reference, const std::string& reason,
                         const std::string& actor, Instant at) = 0;
   virtual Result<std::vector<CaseHold>> Holds() = 0;
+  // The hold on one case, if any (every front end that shows the case shows it).
+  virtual Result<std::optional<CaseHold>> HoldOn(const std::string& reference) = 0;
 
   // Removes what expired at the cutoffs, in one transaction; with dry_run, counts it only.
   // Each case gets a history entry naming the rule; the pass gets a line in the privacy log.

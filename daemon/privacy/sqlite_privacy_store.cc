@@ -426,6 +426,19 @@ Result<std::vector<CaseHold>> SqlitePrivacyStore::Holds() {
   return out;
 }
 
+Result<std::optional<CaseHold>> SqlitePrivacyStore::HoldOn(const std::string& reference) {
+  using R = Result<std::optional<CaseHold>>;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Stmt s(impl_->db,
+         "SELECT c.reference, h.reason, h.actor, h.at FROM case_holds h JOIN cases c ON c.id = "
+         "h.case_id WHERE c.reference = ?1");
+  s.Bind(1, reference);
+  const int rc = s.Step();
+  if (rc == SQLITE_ROW) return std::optional<CaseHold>({s.Text(0), s.Text(1), s.Text(2), s.At(3)});
+  if (rc != SQLITE_DONE) return R::Error(s.error());
+  return std::optional<CaseHold>();
+}
+
 Result<RemovalCounts> SqlitePrivacyStore::RemoveExpired(const RetentionCutoffs& cutoffs,
                                                         Instant now, bool dry_run) {
   std::lock_guard<std::mutex> lock(impl_->mutex);

@@ -22,6 +22,7 @@ class SqlitePrivacyStore : public PrivacyStore {
   Status Unhold(const std::string& reference, const std::string& reason, const std::string& actor,
                 Instant at) override;
   Result<std::vector<CaseHold>> Holds() override;
+  Result<std::optional<CaseHold>> HoldOn(const std::string& reference) override;
   Result<RemovalCounts> RemoveExpired(const RetentionCutoffs& cutoffs, Instant now,
                                       bool dry_run) override;
   Result<RemovalCounts> ErasePerson(const PersonIds& person, const std::string& reason,

@@ -250,16 +250,6 @@ struct WebServer::Impl {
     return d;
   }
 
-  // The legal hold on a case, if any (complaintsctl cases hold).
-  Result<std::optional<CaseHold>> HoldOn(const std::string& reference) {
-    Result<std::vector<CaseHold>> holds = privacy->Holds();
-    if (!holds) return Result<std::optional<CaseHold>>(holds.status());
-    for (const CaseHold& h : *holds) {
-      if (h.reference == reference) return std::optional<CaseHold>(h);
-    }
-    return std::optional<CaseHold>();
-  }
-
   // Records a read before it is served; an error means it must not be served.
   Status LogRead(const std::string& actor, const char* channel, const char* what,
                  std::optional<int64_t> case_id, std::optional<int64_t> message_id = std::nullopt,
@@ -754,7 +744,7 @@ struct WebServer::Impl {
       }
     }
     v.viewers = presence.Others(ref, viewer.username, Now());
-    Result<std::optional<CaseHold>> hold = HoldOn(v.c.reference);
+    Result<std::optional<CaseHold>> hold = privacy->HoldOn(v.c.reference);
     if (!hold) return R(hold.status());  // a hold not shown could be a hold ignored
     v.hold = *hold;
     return v;
@@ -979,7 +969,7 @@ struct WebServer::Impl {
         return Json(503, {{"error", NotLogged(logged)}});
       }
       nlohmann::json out = CaseToJson(*c, true);
-      Result<std::optional<CaseHold>> hold = HoldOn(c->reference);
+      Result<std::optional<CaseHold>> hold = privacy->HoldOn(c->reference);
       if (!hold) return Json(500, {{"error", "the case's legal hold: " + hold.error()}});
       out["legal_hold"] = nullptr;
       if (*hold) {
