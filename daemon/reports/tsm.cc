@@ -139,14 +139,14 @@ void TsmCounter::Add(const CaseRecord& c) {
                       ")";
         }
       }
-    } else if (!explain_) {
-      // counted below without a reason
-    } else if (withdrawn_first && in_year(c.closed_at)) {
-      line.why = "withdrawn " + FormatLondonIso(*c.closed_at) + " before a response";
-    } else if (s.responded_at) {
-      line.why = "responded " + FormatLondonIso(*s.responded_at) + ", outside the year";
-    } else {
-      line.why = "no response yet";
+    } else if (explain_) {
+      if (withdrawn_first && in_year(c.closed_at)) {
+        line.why = "withdrawn " + FormatLondonIso(*c.closed_at) + " before a response";
+      } else if (s.responded_at) {
+        line.why = "responded " + FormatLondonIso(*s.responded_at) + ", outside the year";
+      } else {
+        line.why = "no response yet";
+      }
     }
     if (explain_ && line.received) {
       line.why = "received " + FormatLondonIso(s.opened_at) + "; " + line.why;
