@@ -146,6 +146,13 @@ TEST_F(CtlReportTest, Ch01AndCh02MatchTheFiguresWorkedByHand) {
   EXPECT_NE(explained.out.find(f + "  stage 1  received  -  "), std::string::npos);
   EXPECT_NE(explained.out.find(g + "  stage 1  -  -  refused"), std::string::npos);
   EXPECT_NE(explained.out.find(h + "  stage 1  -  on time"), std::string::npos);
+  // Explaining (which only --explain pays for) changes nothing that is counted.
+  const nlohmann::json quiet = Tsm({"--year=2025", "--homes=2000"});
+  nlohmann::json told = Tsm({"--year=2025", "--homes=2000", "--explain"});
+  ASSERT_TRUE(told.contains("cases"));
+  EXPECT_FALSE(quiet.contains("cases"));
+  told.erase("cases");
+  EXPECT_EQ(quiet, told);
 }
 
 // The CSV's rows as "section|measure|category" -> value (no value below holds a comma).
