@@ -716,10 +716,6 @@ Result<CaseRecord> CaseEngine::Withdraw(const std::string& ref, const std::strin
       after);
 }
 
-}  // namespace complaints
-
-namespace complaints {
-
 Result<CaseRecord> CaseEngine::SetServiceArea(const std::string& ref, const std::string& area,
                                               const std::string& actor, const Hook& after) {
   return Update(

@@ -2,7 +2,6 @@
 
 #include <fstream>
 
-#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -15,7 +14,6 @@
 #include "daemon/cases/sqlite_case_store.h"
 #include "daemon/ctl/session.h"
 #include "daemon/intake/triage.h"
-#include "daemon/privacy/sqlite_privacy_store.h"
 #include "daemon/staff/case_json.h"
 #include "daemon/staff/staff_actions.h"
 
@@ -64,12 +62,6 @@ constexpr const char* kUsage =
     "yesterday), not in the future nor before the case's latest event; the history keeps both\n"
     "types: complaint comment compliment service_request asb; "
     "channels: email letter phone visit web\n";
-
-std::string Actor(const CommandLine& line) {
-  if (auto as = line.Get("as")) return *as;
-  if (const char* user = std::getenv("USER")) return user;
-  return "staff";
-}
 
 void PrintShow(const CaseRecord& c, const std::vector<HistoryEntry>& history,
                const Contact& contact, std::ostream& out) {
@@ -221,15 +213,6 @@ int List(const CommandLine& line, CtlSession& s, std::ostream& out, std::ostream
 
 }  // namespace
 
-// The legal hold on the case, if any (complaintsctl cases hold; daemon/privacy).
-Result<std::optional<CaseHold>> HoldOn(const CommandLine& line, const std::string& reference) {
-  Result<std::string> path = CtlStorePath(line);
-  if (!path) return Result<std::optional<CaseHold>>(path.status());
-  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = SqlitePrivacyStore::Open(*path);
-  if (!privacy) return Result<std::optional<CaseHold>>(privacy.status());
-  return (*privacy)->HoldOn(reference);
-}
-
 std::string CaseJsonLine(const CaseRecord& c, bool all_deadlines) {
   return CaseToJson(c, all_deadlines).dump();
 }
@@ -261,7 +244,7 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   CaseEngine engine(*session.store, session.policy, *session.hours, session.clock);
   StaffDesk desk{*session.store, engine,        session.mailer.get(),
                  session.policy, session.clock, "complaintsctl"};
-  const std::string actor = Actor(*line);
+  const std::string actor = CtlActor(*line);
   if (verb == "list") return List(*line, session, out, err);
   if (verb == "open") {
     const ActionFields fields = FieldsOf(*line, spec->second);
@@ -276,9 +259,11 @@ int RunCasesCommand(const std::vector<std::string>& args, std::ostream& out, std
   if (verb == "show") {
     Result<CaseRecord> c = session.store->FindCase(words[0]);
     if (!c) return Fail(err, verb, c.error(), 1);
-    Result<std::optional<CaseHold>> hold = HoldOn(*line, c->reference);
+    Result<std::unique_ptr<SqlitePrivacyStore>> privacy = OpenCtlPrivacy(*line);
+    if (!privacy) return Fail(err, verb, privacy.error(), 2);
+    Result<std::optional<CaseHold>> hold = (*privacy)->HoldOn(c->reference);
     if (!hold) return Fail(err, verb, "cannot read the case's legal hold: " + hold.error(), 2);
-    if (Status logged = LogCtlRead(*line, "case", c->id); !logged) {
+    if (Status logged = LogCtlRead(**privacy, *line, "case", c->id); !logged) {
       return Fail(err, verb, logged.error(), 2);
     }
     if (line->Has("json")) {

@@ -1,7 +1,6 @@
 // complaintsctl person: a resident's data protection rights (subject access, erasure,
 // correction) and who has read their cases; complaintsctl cases hold|unhold: legal holds;
 // complaintsctl retention: the retention schedule's pass.
-#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -38,18 +37,6 @@ constexpr const char* kRetentionUsage =
 int Fail(std::ostream& err, const std::string& what, const std::string& message, int code) {
   err << "complaintsctl " << what << ": " << message << '\n';
   return code;
-}
-
-std::string Actor(const CommandLine& line) {
-  if (auto as = line.Get("as")) return *as;
-  if (const char* user = std::getenv("USER")) return user;
-  return "staff";
-}
-
-Result<std::unique_ptr<SqlitePrivacyStore>> OpenPrivacy(const CommandLine& line) {
-  Result<std::string> path = CtlStorePath(line);
-  if (!path) return path.status();
-  return SqlitePrivacyStore::Open(*path);
 }
 
 Result<PersonIds> Person(const CommandLine& line, PrivacyStore& store) {
@@ -170,7 +157,7 @@ int RunPersonCommand(const std::vector<std::string>& args, std::ostream& out, st
   if (!line->positional().empty()) {
     return Fail(err, what, "unexpected argument '" + line->positional()[0] + "'", 2);
   }
-  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = OpenPrivacy(*line);
+  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = OpenCtlPrivacy(*line);
   if (!privacy) return Fail(err, what, privacy.error(), 2);
   Result<PersonIds> person = Person(*line, **privacy);
   if (!person) return Fail(err, what, person.error(), 2);
@@ -180,7 +167,7 @@ int RunPersonCommand(const std::vector<std::string>& args, std::ostream& out, st
   if (reason.empty()) return Fail(err, what, "say why: --reason TEXT", 2);
   const Instant now = SystemClock().Now();
   if (verb == "erase") {
-    Result<RemovalCounts> done = (*privacy)->ErasePerson(*person, reason, Actor(*line), now);
+    Result<RemovalCounts> done = (*privacy)->ErasePerson(*person, reason, CtlActor(*line), now);
     if (!done) return Fail(err, what, done.error(), 1);
     out << "erased: " << done->contacts << " contacts, the personal data of " << done->cases
         << " cases, " << done->messages << " messages, " << done->outgoing << " outgoing, "
@@ -188,7 +175,8 @@ int RunPersonCommand(const std::vector<std::string>& args, std::ostream& out, st
         << " messages and " << done->spam << " held as spam or quarantined\n";
     return 0;
   }
-  Status fixed = (*privacy)->CorrectPerson(*person, CorrectionOf(*line), reason, Actor(*line), now);
+  Status fixed =
+      (*privacy)->CorrectPerson(*person, CorrectionOf(*line), reason, CtlActor(*line), now);
   if (!fixed) return Fail(err, what, fixed.error(), 1);
   out << "corrected: " << person->size() << " contacts\n";
   return 0;
@@ -200,12 +188,12 @@ int RunCaseHoldCommand(const std::string& verb, const CommandLine& line, std::os
   if (line.positional().size() != 1) return Fail(err, what, "expected REF", 2);
   const std::string reason = line.Get("reason").value_or("");
   if (reason.empty()) return Fail(err, what, "say why: --reason TEXT", 2);
-  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = OpenPrivacy(line);
+  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = OpenCtlPrivacy(line);
   if (!privacy) return Fail(err, what, privacy.error(), 2);
   const std::string& ref = line.positional()[0];
   const Instant now = SystemClock().Now();
-  Status s = verb == "hold" ? (*privacy)->Hold(ref, reason, Actor(line), now)
-                            : (*privacy)->Unhold(ref, reason, Actor(line), now);
+  Status s = verb == "hold" ? (*privacy)->Hold(ref, reason, CtlActor(line), now)
+                            : (*privacy)->Unhold(ref, reason, CtlActor(line), now);
   if (!s) return Fail(err, what, s.error(), 1);
   out << ref << (verb == "hold" ? ": under a legal hold\n" : ": legal hold released\n");
   return 0;
@@ -232,7 +220,7 @@ int RunRetentionCommand(const std::vector<std::string>& args, std::ostream& out,
   Status loaded = Status::Ok();
   const RetentionSchedule schedule = ScheduleOf(*line, loaded);
   if (!loaded) return Fail(err, what, loaded.error(), 2);
-  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = OpenPrivacy(*line);
+  Result<std::unique_ptr<SqlitePrivacyStore>> privacy = OpenCtlPrivacy(*line);
   if (!privacy) return Fail(err, what, privacy.error(), 2);
   if (verb == "show") {
     for (const std::string& rule : DescribeSchedule(schedule)) out << rule << '\n';

@@ -5,7 +5,6 @@
 #include "daemon/base/config_file.h"
 #include "daemon/calendar/calendar_settings.h"
 #include "daemon/outgoing/mail_templates.h"
-#include "daemon/privacy/sqlite_privacy_store.h"
 #include "daemon/service/daemon_config.h"
 
 namespace complaints {
@@ -62,20 +61,30 @@ Result<std::string> CtlStorePath(const CommandLine& line) {
   return std::string("complaints.db");
 }
 
-Status LogCtlRead(const CommandLine& line, const std::string& what, std::optional<int64_t> case_id,
-                  std::optional<int64_t> message_id, const std::string& detail) {
+std::string CtlActor(const CommandLine& line) {
+  if (auto as = line.Get("as")) return *as;
+  if (const char* user = std::getenv("USER")) return user;
+  return "staff";
+}
+
+Result<std::unique_ptr<SqlitePrivacyStore>> OpenCtlPrivacy(const CommandLine& line) {
   Result<std::string> path = CtlStorePath(line);
   if (!path) return path.status();
-  Result<std::unique_ptr<SqlitePrivacyStore>> log = SqlitePrivacyStore::Open(*path);
+  return SqlitePrivacyStore::Open(*path);
+}
+
+Status LogCtlRead(const CommandLine& line, const std::string& what, std::optional<int64_t> case_id,
+                  std::optional<int64_t> message_id, const std::string& detail) {
+  Result<std::unique_ptr<SqlitePrivacyStore>> log = OpenCtlPrivacy(line);
   if (!log) return log.status();
-  std::string actor = "staff";
-  if (auto as = line.Get("as")) {
-    actor = *as;
-  } else if (const char* user = std::getenv("USER")) {
-    actor = user;
-  }
-  Status recorded = (*log)->Record(
-      {SystemClock().Now(), actor, "complaintsctl", what, case_id, "", message_id, detail});
+  return LogCtlRead(**log, line, what, case_id, message_id, detail);
+}
+
+Status LogCtlRead(AccessLog& log, const CommandLine& line, const std::string& what,
+                  std::optional<int64_t> case_id, std::optional<int64_t> message_id,
+                  const std::string& detail) {
+  Status recorded = log.Record({SystemClock().Now(), CtlActor(line), "complaintsctl", what, case_id,
+                                "", message_id, detail});
   if (!recorded) {
     return Status::Error("the read could not be recorded in the access log, so it is not shown (" +
                          recorded.error() + ")");

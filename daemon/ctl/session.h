@@ -12,6 +12,7 @@
 #include "daemon/cases/policy.h"
 #include "daemon/cases/sqlite_case_store.h"
 #include "daemon/outgoing/case_mailer.h"
+#include "daemon/privacy/sqlite_privacy_store.h"
 
 namespace complaints {
 
@@ -38,10 +39,20 @@ Status OpenCtlSession(const CommandLine& line, CtlSession& session);
 // else $COMPLAINTSD_DB, else complaints.db).
 Result<std::string> CtlStorePath(const CommandLine& line);
 
+// Who a command acts as: --as, else $USER, else "staff" (recorded in histories and logs).
+std::string CtlActor(const CommandLine& line);
+
+// The store's privacy records (daemon/privacy): holds, erasure, the access log.
+Result<std::unique_ptr<SqlitePrivacyStore>> OpenCtlPrivacy(const CommandLine& line);
+
 // Records a read of a resident's case, message or document by complaintsctl in the store's access
 // log (daemon/privacy), as the workbench records its reads: channel "complaintsctl", the actor
 // --as or else $USER. An error means the read must not be shown.
 Status LogCtlRead(const CommandLine& line, const std::string& what, std::optional<int64_t> case_id,
                   std::optional<int64_t> message_id = std::nullopt, const std::string& detail = "");
+// The same, into a log the command already has open.
+Status LogCtlRead(AccessLog& log, const CommandLine& line, const std::string& what,
+                  std::optional<int64_t> case_id, std::optional<int64_t> message_id = std::nullopt,
+                  const std::string& detail = "");
 
 }  // namespace complaints

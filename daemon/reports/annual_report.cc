@@ -5,6 +5,7 @@
 
 #include "daemon/calendar/london_time.h"
 #include "daemon/reports/case_scan.h"
+#include "daemon/reports/monthly_report.h"
 #include "parsers/service_area.h"
 
 namespace complaints {
@@ -86,10 +87,7 @@ Result<std::map<std::string, std::string>> ParseEvidence(const std::string& text
 }
 
 std::string FinancialMonthName(int year, int index) {
-  static const char* const names[] = {"April",    "May",       "June",     "July",
-                                      "August",   "September", "October",  "November",
-                                      "December", "January",   "February", "March"};
-  return std::string(names[index % 12]) + " " + std::to_string(index < 9 ? year : year + 1);
+  return MonthName(index < 9 ? year : year + 1, static_cast<unsigned>((index + 3) % 12 + 1));
 }
 
 Result<AnnualReport> ComputeAnnualReport(CaseStore& store, const BusinessHours& hours,

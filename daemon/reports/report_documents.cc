@@ -196,6 +196,8 @@ std::vector<BarChart> AnnualCharts(const AnnualReport& r) {
   return charts;
 }
 
+const char* AnnualHtmlStyle() { return kStyle; }
+
 std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
   const std::vector<BarChart> charts = AnnualCharts(r);
   const std::string period =

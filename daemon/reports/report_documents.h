@@ -26,6 +26,8 @@ std::string Percent(long part, long whole);
 // Human words for the store's codes: "partly_upheld" -> "Upheld in part", service areas, ...
 std::string OutcomeTitle(const std::string& code);
 
+// The HTML's one inline stylesheet, for a server's Content-Security-Policy to allow by its hash.
+const char* AnnualHtmlStyle();
 // `generated` is printed as the date the report was made ("5 December 2026").
 std::string AnnualHtml(const AnnualReport& report, const std::string& generated);
 // Header "section,measure,category,value"; RFC 4180 quoting, CRLF line ends.
