@@ -196,6 +196,46 @@ std::vector<BarChart> AnnualCharts(const AnnualReport& r) {
   return charts;
 }
 
+const char* const kAnnualIntro =
+    "This report is what the Housing Ombudsman's Complaint Handling Code (section 8) asks of "
+    "every landlord each year: how many complaints residents made, how quickly and how well we "
+    "answered them, what we put right, and what we changed as a result. A complaint is any "
+    "expression of dissatisfaction with our service; we answer it at stage one, and a resident "
+    "who is still unhappy may ask for stage two, and then go to the Housing Ombudsman. The Code "
+    "gives us 10 working days to answer at stage one and 20 at stage two, from our "
+    "acknowledgement.";
+
+const char* const kAnnualMethod =
+    "A complaint counts as received at a stage on the day that stage began, and as answered in "
+    "the year its response was sent. Timescales are the Code's (5 working days to acknowledge; "
+    "10 at stage one and 20 at stage two to respond, plus an extension within the Code's limit "
+    "that was explained to the resident), in working days excluding bank holidays. Complaints "
+    "we did not accept under the Code's exclusions are counted only as refusals. A withdrawn "
+    "complaint counts as received, and as answered only if the response came first.";
+
+std::vector<std::vector<std::string>> MonthRows(const AnnualReport& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < 12; ++i) {
+    rows.push_back({FinancialMonthName(r.year, i), Count(r.received_by_month[i].stage1),
+                    Count(r.received_by_month[i].stage2)});
+  }
+  rows.push_back({"Year", Count(r.tsm.stage1_received), Count(r.tsm.stage2_received)});
+  return rows;
+}
+
+std::vector<std::string> OutcomeRow(const std::string& stage, const OutcomeCounts& o) {
+  return {stage, Count(o.upheld), Count(o.partly_upheld), Count(o.not_upheld), Count(o.total())};
+}
+
+long ResponsesSent(const AnnualReport& r) {
+  return r.tsm.stage1_responded + r.tsm.stage2_responded;
+}
+
+long ResponsesUpheld(const AnnualReport& r) {
+  return r.outcomes_stage1.upheld + r.outcomes_stage1.partly_upheld + r.outcomes_stage2.upheld +
+         r.outcomes_stage2.partly_upheld;
+}
+
 const char* AnnualHtmlStyle() { return kStyle; }
 
 std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
@@ -203,9 +243,6 @@ std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
   const std::string period =
       "1 April " + std::to_string(r.year) + " to 31 March " + std::to_string(r.year + 1);
   const TsmReport& t = r.tsm;
-  const long responded = t.stage1_responded + t.stage2_responded;
-  const long upheld = r.outcomes_stage1.upheld + r.outcomes_stage1.partly_upheld +
-                      r.outcomes_stage2.upheld + r.outcomes_stage2.partly_upheld;
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>"
@@ -217,13 +254,7 @@ std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
   h += "<p class=\"meta\">Made on " + Esc(generated) +
        " from the complaints record. Policy: " + Esc(r.policy_name) + ". " + Count(t.homes) +
        " homes.</p>";
-  h += "<p>This report is what the Housing Ombudsman's Complaint Handling Code (section 8) asks "
-       "of every landlord each year: how many complaints residents made, how quickly and how "
-       "well we answered them, what we put right, and what we changed as a result. A complaint "
-       "is any expression of dissatisfaction with our service; we answer it at stage one, and a "
-       "resident who is still unhappy may ask for stage two, and then go to the Housing "
-       "Ombudsman. The Code gives us 10 working days to answer at stage one and 20 at stage "
-       "two, from our acknowledgement.</p>";
+  h += "<p>" + Esc(kAnnualIntro) + "</p>";
   h += "<h2 id=\"glance\">At a glance</h2><ul class=\"glance\">";
   auto glance = [&](const std::string& figure, const std::string& what) {
     h += "<li><strong>" + Esc(figure) + "</strong>" + Esc(what) + "</li>";
@@ -234,7 +265,8 @@ std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
          "stage two complaints received (" + Fixed(t.ch01_2, 1) + " per 1,000 homes)");
   glance(Percent(t.stage1_on_time, t.stage1_responded), "of stage one responses on time");
   glance(Percent(t.stage2_on_time, t.stage2_responded), "of stage two responses on time");
-  glance(Percent(upheld, responded), "of responses upheld the complaint in full or in part");
+  glance(Percent(ResponsesUpheld(r), ResponsesSent(r)),
+         "of responses upheld the complaint in full or in part");
   glance(Pounds(r.financial_pence),
          "compensation and refunds in " + Count(r.financial_cases) + " responses");
   glance(Count(r.ombudsman_referred), "complaints taken to the Housing Ombudsman");
@@ -244,12 +276,7 @@ std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
   h += "<h2 id=\"received\">1. Complaints received</h2>";
   h += Figure(charts[0]);
   std::vector<std::vector<std::string>> rows;
-  for (int i = 0; i < 12; ++i) {
-    rows.push_back({FinancialMonthName(r.year, i), Count(r.received_by_month[i].stage1),
-                    Count(r.received_by_month[i].stage2)});
-  }
-  rows.push_back({"Year", Count(t.stage1_received), Count(t.stage2_received)});
-  h += Table("Complaints received by month", {"Month", "Stage one", "Stage two"}, rows);
+  h += Table("Complaints received by month", {"Month", "Stage one", "Stage two"}, MonthRows(r));
   h += Figure(charts[4]);
   rows.clear();
   for (const auto& [channel, n] : r.complaints_by_channel) {
@@ -286,14 +313,10 @@ std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
 
   h += "<h2 id=\"outcomes\">3. What we found</h2>";
   h += Figure(charts[2]);
-  auto outcome_row = [&](const std::string& stage, const OutcomeCounts& o) {
-    return std::vector<std::string>{stage, Count(o.upheld), Count(o.partly_upheld),
-                                    Count(o.not_upheld), Count(o.total())};
-  };
   h += Table(
       "Outcomes of the responses sent in the year",
       {"Stage", "Upheld", "Upheld in part", "Not upheld", "All"},
-      {outcome_row("Stage one", r.outcomes_stage1), outcome_row("Stage two", r.outcomes_stage2)});
+      {OutcomeRow("Stage one", r.outcomes_stage1), OutcomeRow("Stage two", r.outcomes_stage2)});
 
   h += "<h2 id=\"remedies\">4. Putting things right</h2>";
   h += "<p>We apologised in " + Count(r.apologies) + " responses and paid or offered " +
@@ -377,13 +400,8 @@ std::string AnnualHtml(const AnnualReport& r, const std::string& generated) {
         "</td></tr>";
   }
   h += "</tbody></table>";
-  h += "<h2 id=\"method\">How the figures are counted</h2><p>A complaint counts as received at a "
-       "stage on the day that stage began, and as answered in the year its response was sent. "
-       "Timescales are the Code's (5 working days to acknowledge; 10 at stage one and 20 at stage "
-       "two to respond, plus an extension within the Code's limit that was explained to the "
-       "resident), in working days excluding bank holidays. Complaints we did not accept under the "
-       "Code's exclusions are counted only as refusals. A withdrawn complaint counts as received, "
-       "and as answered only if the response came first.</p></main></body></html>\n";
+  h += "<h2 id=\"method\">How the figures are counted</h2><p>" + Esc(kAnnualMethod) +
+       "</p></main></body></html>\n";
   return h;
 }
 

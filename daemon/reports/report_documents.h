@@ -26,6 +26,18 @@ std::string Percent(long part, long whole);
 // Human words for the store's codes: "partly_upheld" -> "Upheld in part", service areas, ...
 std::string OutcomeTitle(const std::string& code);
 
+// What the HTML and the PDF say alike: the opening paragraph and the method, as plain text.
+extern const char* const kAnnualIntro;
+extern const char* const kAnnualMethod;
+// The received-by-month table's rows, April to March and then the year: month, stage one, two.
+std::vector<std::vector<std::string>> MonthRows(const AnnualReport& report);
+// An outcomes table row: stage, upheld, upheld in part, not upheld, all.
+std::vector<std::string> OutcomeRow(const std::string& stage, const OutcomeCounts& outcomes);
+// Responses sent in the year at both stages, and of them those that upheld the complaint in full
+// or in part.
+long ResponsesSent(const AnnualReport& report);
+long ResponsesUpheld(const AnnualReport& report);
+
 // The HTML's one inline stylesheet, for a server's Content-Security-Policy to allow by its hash.
 const char* AnnualHtmlStyle();
 // `generated` is printed as the date the report was made ("5 December 2026").

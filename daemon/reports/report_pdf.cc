@@ -252,24 +252,15 @@ void WriteReport(PdfWriter& w, const AnnualReport& r, const std::string& generat
               "DejaVu Sans 13");
   w.Paragraph("Made on " + generated + " from the complaints record. Policy: " + r.policy_name +
               ". " + Count(t.homes) + " homes.");
-  w.Paragraph(
-      "This report is what the Housing Ombudsman's Complaint Handling Code (section 8) asks of "
-      "every landlord each year: how many complaints residents made, how quickly and how well we "
-      "answered them, what we put right, and what we changed as a result. A complaint is any "
-      "expression of dissatisfaction with our service; we answer it at stage one, and a resident "
-      "who is still unhappy may ask for stage two, and then go to the Housing Ombudsman. The Code "
-      "gives us 10 working days to answer at stage one and 20 at stage two, from our "
-      "acknowledgement.");
-  const long responded = t.stage1_responded + t.stage2_responded;
-  const long upheld = r.outcomes_stage1.upheld + r.outcomes_stage1.partly_upheld +
-                      r.outcomes_stage2.upheld + r.outcomes_stage2.partly_upheld;
+  w.Paragraph(kAnnualIntro);
   w.Heading("At a glance");
   w.Table("Key figures", {"Measure", "Figure"},
           {{"Stage one complaints received", Count(t.stage1_received)},
            {"Stage two complaints received", Count(t.stage2_received)},
            {"Stage one responses on time", Percent(t.stage1_on_time, t.stage1_responded)},
            {"Stage two responses on time", Percent(t.stage2_on_time, t.stage2_responded)},
-           {"Responses upholding the complaint (in full or part)", Percent(upheld, responded)},
+           {"Responses upholding the complaint (in full or part)",
+            Percent(ResponsesUpheld(r), ResponsesSent(r))},
            {"Compensation and refunds", Pounds(r.financial_pence)},
            {"Taken to the Housing Ombudsman", Count(r.ombudsman_referred)},
            {"Learning actions", Count(static_cast<long>(r.learning.size()))}});
@@ -277,12 +268,7 @@ void WriteReport(PdfWriter& w, const AnnualReport& r, const std::string& generat
   w.Heading("1. Complaints received", true);
   w.Chart(charts[0]);
   std::vector<std::vector<std::string>> rows;
-  for (int i = 0; i < 12; ++i) {
-    rows.push_back({FinancialMonthName(r.year, i), Count(r.received_by_month[i].stage1),
-                    Count(r.received_by_month[i].stage2)});
-  }
-  rows.push_back({"Year", Count(t.stage1_received), Count(t.stage2_received)});
-  w.Table("Complaints received by month", {"Month", "Stage one", "Stage two"}, rows);
+  w.Table("Complaints received by month", {"Month", "Stage one", "Stage two"}, MonthRows(r));
   w.Chart(charts[4]);
   rows.clear();
   for (const auto& [type, n] : r.received_by_type) rows.push_back({OutcomeTitle(type), Count(n)});
@@ -309,14 +295,9 @@ void WriteReport(PdfWriter& w, const AnnualReport& r, const std::string& generat
 
   w.Heading("3. What we found");
   w.Chart(charts[2]);
-  auto outcome_row = [&](const std::string& stage, const OutcomeCounts& o) {
-    return std::vector<std::string>{stage, Count(o.upheld), Count(o.partly_upheld),
-                                    Count(o.not_upheld), Count(o.total())};
-  };
-  w.Table(
-      "Outcomes of the responses sent in the year",
-      {"Stage", "Upheld", "In part", "Not upheld", "All"},
-      {outcome_row("Stage one", r.outcomes_stage1), outcome_row("Stage two", r.outcomes_stage2)});
+  w.Table("Outcomes of the responses sent in the year",
+          {"Stage", "Upheld", "In part", "Not upheld", "All"},
+          {OutcomeRow("Stage one", r.outcomes_stage1), OutcomeRow("Stage two", r.outcomes_stage2)});
 
   w.Heading("4. Putting things right");
   w.Paragraph("We apologised in " + Count(r.apologies) + " responses and paid or offered " +
@@ -385,13 +366,7 @@ void WriteReport(PdfWriter& w, const AnnualReport& r, const std::string& generat
   w.Table("Self-assessment", {"Section of the Code", "Policy check", "Our evidence"}, rows,
           {1.3, 1.5, 2.4}, {false, true, true});
   w.Heading("How the figures are counted");
-  w.Paragraph(
-      "A complaint counts as received at a stage on the day that stage began, and as answered in "
-      "the year its response was sent. Timescales are the Code's (5 working days to acknowledge; "
-      "10 at stage one and 20 at stage two to respond, plus an extension within the Code's limit "
-      "that was explained to the resident), in working days excluding bank holidays. Complaints "
-      "we did not accept under the Code's exclusions are counted only as refusals. A withdrawn "
-      "complaint counts as received, and as answered only if the response came first.");
+  w.Paragraph(kAnnualMethod);
   w.Finish();
 }
 
